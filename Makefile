@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+# kthing: kernel modules (through Kbuild) and userspace programs.
+
+# The kernel tree to build the modules against: the running kernel's when it
+# has one, else the newest installed tree with a matching kernel image.
+KDIR ?= $(shell tests/vm/find-kdir)
+
+BUILD := build
+SAN := $(BUILD)/san
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+WARNINGS := -Wall -Wextra -Werror
+# The vendored UAPI header wins over an older system copy.
+CPPFLAGS += -Iinclude/uapi -Iinclude -D_GNU_SOURCE
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARNINGS)
+SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+
+# Fragments below add to these.
+PROGRAMS :=
+HOST_TESTS :=
+
+.PHONY: all modules programs clean
+all: modules programs
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 KCFLAGS=-Werror modules
+
+# $(call program,NAME,SOURCES,LIBS): build/bin/NAME, and a sanitized twin in
+# build/san/bin/NAME that tests use.
+define program
+$(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(3)
+$(SAN)/bin/$(1): $(patsubst %.c,$(SAN)/obj/%.o,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) $$(SANFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
+PROGRAMS += $(BUILD)/bin/$(1)
+endef
+
+# $(call host_test,NAME,SOURCES,LIBS): a sanitized test program whose output
+# is TAP (cmocka: CMOCKA_MESSAGE_OUTPUT=TAP), run by `make check-host`.
+define host_test
+$(SAN)/tests/$(1): $(patsubst %.c,$(SAN)/obj/%.o,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) $$(SANFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
+HOST_TESTS += $(SAN)/tests/$(1)
+endef
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(SAN)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SANFLAGS) -MMD -MP -c -o $@ $<
+
+include $(sort $(wildcard agent/*.mk tests/*.mk))
+
+programs: $(PROGRAMS)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
