@@ -21,6 +21,7 @@ SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 # Fragments below add to these.
 PROGRAMS :=
 HOST_TESTS :=
+FUZZERS :=
 
 .PHONY: all modules programs clean
 all: modules programs
@@ -47,6 +48,17 @@ $(SAN)/tests/$(1): $(patsubst %.c,$(SAN)/obj/%.o,$(2))
 	@mkdir -p $$(@D)
 	$$(CC) $$(SANFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
 HOST_TESTS += $(SAN)/tests/$(1)
+endef
+
+# $(call fuzzer,NAME,SOURCES,LIBS): a libFuzzer harness build/fuzz/NAME (clang),
+# its seed corpus in tests/fuzz/corpus/NAME/. `make fuzz-smoke` runs each briefly.
+FUZZ_CC ?= clang
+FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+define fuzzer
+$(BUILD)/fuzz/$(1): $(2)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(CPPFLAGS) -std=gnu11 $$(WARNINGS) $$(FUZZFLAGS) -o $$@ $$^ $(3)
+FUZZERS += $(BUILD)/fuzz/$(1)
 endef
 
 $(BUILD)/obj/%.o: %.c
