@@ -249,8 +249,9 @@ struct kthing_write {
  *	every channel of every thing); do, with a thing and KTHING_A_CHANNEL_INDEX
  *	or KTHING_A_CHANNEL_NAME. One message per channel: the thing's id and
  *	name, KTHING_A_CHANNEL_INDEX, _NAME, _KIND, _TYPE, _BACKEND, _UNIT,
- *	_EXPONENT, _MIN, _MAX, the configuration (KTHING_A_CONFIG_*), and the
- *	current value (KTHING_A_VALUE, KTHING_A_TIMESTAMP, KTHING_A_VALUE_FLAGS).
+ *	_EXPONENT, KTHING_A_LIMIT_MIN, _MAX, the configuration
+ *	(KTHING_A_CONFIG_*), and the current value (KTHING_A_VALUE,
+ *	KTHING_A_TIMESTAMP, KTHING_A_VALUE_FLAGS).
  *	A dump interrupted by a change to the set of things is flagged
  *	NLM_F_DUMP_INTR. Unprivileged.
  *
@@ -309,8 +310,8 @@ enum kthing_cmd {
  * @KTHING_A_BACKEND: u32, enum kthing_backend
  * @KTHING_A_UNIT: string
  * @KTHING_A_EXPONENT: s32
- * @KTHING_A_MIN: s64
- * @KTHING_A_MAX: s64
+ * @KTHING_A_LIMIT_MIN: s64, the channel's smallest value
+ * @KTHING_A_LIMIT_MAX: s64, the channel's largest value
  * @KTHING_A_VALUE: s64, a scaled value
  * @KTHING_A_VALUE_FLAGS: u32, KTHING_VALUE_F_*
  * @KTHING_A_SOURCE: u32, enum kthing_source
@@ -337,8 +338,8 @@ enum kthing_attr {
 	KTHING_A_BACKEND,
 	KTHING_A_UNIT,
 	KTHING_A_EXPONENT,
-	KTHING_A_MIN,
-	KTHING_A_MAX,
+	KTHING_A_LIMIT_MIN,
+	KTHING_A_LIMIT_MAX,
 	KTHING_A_VALUE,
 	KTHING_A_VALUE_FLAGS,
 	KTHING_A_SOURCE,
