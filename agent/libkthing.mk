@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+# libkthing: the device SDK shared by kthingd, kthingctl and applications.
+#
+# Programs in this tree compile the library's sources in (so the sanitized
+# twin gets a sanitized library):
+#   include agent/libkthing.mk   (fragments sorting before this one)
+#   $(eval $(call program,NAME,SOURCES $(LIBKTHING_SOURCES),... $(LIBKTHING_LIBS)))
+# and include it as <kthing.h>. Applications link the shared library
+# build/lib/libkthing.so (SONAME libkthing.so.0) or the static archives
+# build/lib/libkthing.a and build/san/lib/libkthing.a.
+ifndef LIBKTHING_MK
+LIBKTHING_MK := 1
+
+LIBKTHING_VERSION := 0.1.0
+LIBKTHING_SONAME := libkthing.so.0
+LIBKTHING_SOURCES := $(addprefix agent/libkthing/,value.c names.c clock.c)
+LIBKTHING_LIBS :=
+
+CPPFLAGS += -Iagent/libkthing
+
+LIBKTHING_SO := $(BUILD)/lib/libkthing.so.$(LIBKTHING_VERSION)
+LIBKTHING_A := $(BUILD)/lib/libkthing.a
+LIBKTHING_SAN_A := $(SAN)/lib/libkthing.a
+LIBKTHING_PC := $(BUILD)/lib/pkgconfig/libkthing.pc
+
+.PHONY: libkthing
+libkthing: $(LIBKTHING_SO) $(LIBKTHING_A) $(LIBKTHING_SAN_A) $(LIBKTHING_PC)
+programs: libkthing
+
+# Position-independent objects for the shared library; only kthing_* is
+# exported (version script).
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+$(LIBKTHING_SO): $(patsubst %.c,$(BUILD)/pic/%.o,$(LIBKTHING_SOURCES)) \
+		agent/libkthing/libkthing.map
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIBKTHING_SONAME) \
+		-Wl,--version-script=agent/libkthing/libkthing.map -Wl,-z,defs \
+		-o $@ $(filter %.o,$^) $(LIBKTHING_LIBS)
+	ln -sf $(@F) $(@D)/$(LIBKTHING_SONAME)
+	ln -sf $(LIBKTHING_SONAME) $(@D)/libkthing.so
+
+$(LIBKTHING_A): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBKTHING_SOURCES))
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBKTHING_SAN_A): $(patsubst %.c,$(SAN)/obj/%.o,$(LIBKTHING_SOURCES))
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+PREFIX ?= /usr/local
+$(LIBKTHING_PC): agent/libkthing/libkthing.pc.in agent/libkthing.mk
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LIBKTHING_VERSION)|g' \
+		-e 's|@LIBS@|$(LIBKTHING_PC_LIBS)|g' $< > $@
+
+LIBKTHING_PC_LIBS :=
+
+$(eval $(call host_test,libkthing_value,tests/libkthing_value.c $(LIBKTHING_SOURCES),-lcmocka))
+
+endif
