@@ -13,10 +13,11 @@ LIBKTHING_MK := 1
 
 LIBKTHING_VERSION := 0.1.0
 LIBKTHING_SONAME := libkthing.so.0
-LIBKTHING_SOURCES := $(addprefix agent/libkthing/,value.c names.c clock.c)
-LIBKTHING_LIBS :=
+LIBKTHING_SOURCES := $(addprefix agent/libkthing/,value.c names.c clock.c \
+	device.c genl.c events.c requests.c)
+LIBKTHING_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0)
 
-CPPFLAGS += -Iagent/libkthing
+CPPFLAGS += -Iagent/libkthing $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0)
 
 LIBKTHING_SO := $(BUILD)/lib/libkthing.so.$(LIBKTHING_VERSION)
 LIBKTHING_A := $(BUILD)/lib/libkthing.a
@@ -53,13 +54,12 @@ $(LIBKTHING_SAN_A): $(patsubst %.c,$(SAN)/obj/%.o,$(LIBKTHING_SOURCES))
 	$(AR) rcs $@ $^
 
 PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
 $(LIBKTHING_PC): agent/libkthing/libkthing.pc.in agent/libkthing.mk
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LIBKTHING_VERSION)|g' \
-		-e 's|@LIBS@|$(LIBKTHING_PC_LIBS)|g' $< > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(LIBKTHING_VERSION)|g' \
+		$< > $@
 
-LIBKTHING_PC_LIBS :=
-
-$(eval $(call host_test,libkthing_value,tests/libkthing_value.c $(LIBKTHING_SOURCES),-lcmocka))
+$(eval $(call host_test,libkthing_value,tests/libkthing_value.c $(LIBKTHING_SOURCES),-lcmocka $(LIBKTHING_LIBS)))
 
 endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libkthing internals shared by the netlink parts. Not installed; names
+ * start with libkthing_ so the version script keeps them private.
+ */
+#ifndef LIBKTHING_INTERNAL_H
+#define LIBKTHING_INTERNAL_H
+
+#include <netlink/attr.h>
+#include <netlink/netlink.h>
+
+#include "kthing.h"
+
+/* Attribute policy for every kthing message (replies and events). */
+extern struct nla_policy libkthing_policy[KTHING_A_MAX + 1];
+
+/*
+ * Allocate a socket, connect it to generic netlink and resolve the kthing
+ * family's id. Returns 0 or a negative errno (-ENOENT: no such family).
+ */
+int libkthing_genl_connect(struct nl_sock **skp, int *familyp);
+
+/* A libnl error code (negative NLE_*) as a negative errno. */
+int libkthing_errno(int nlerr);
+
+/* Copy a string attribute into a fixed buffer, always NUL-terminated. */
+void libkthing_copy_string(char *dst, size_t size, const struct nlattr *attr);
+
+/* Decode a GET_CHANNEL message's attributes. */
+void libkthing_parse_channel(struct nlattr **tb,
+			     struct kthing_channel_state *state);
+
+#endif /* LIBKTHING_INTERNAL_H */
