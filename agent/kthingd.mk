@@ -1,11 +1,15 @@
 # kthingd: the agent relaying kernel events to MQTT telemetry.
 
+include agent/libkthing.mk
+
 KTHINGD_LIBS := $(shell $(PKG_CONFIG) --libs libcjson sqlite3) -lpaho-mqtt3as -lm
-KTHINGD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcjson)
-CPPFLAGS += $(KTHINGD_CFLAGS)
+CPPFLAGS += $(shell $(PKG_CONFIG) --cflags libcjson)
 
 kthingd_config := agent/kthingd/config.c agent/kthingd/topic.c agent/kthingd/log.c
 
 $(eval $(call host_test,kthingd_config,tests/kthingd_config.c $(kthingd_config),$(KTHINGD_LIBS) -lcmocka))
+$(eval $(call host_test,kthingd_backoff,tests/kthingd_backoff.c agent/kthingd/backoff.c,-lcmocka))
+$(eval $(call host_test,kthingd_telemetry,tests/kthingd_telemetry.c agent/kthingd/telemetry.c agent/kthingd/topic.c $(LIBKTHING_SOURCES),$(LIBKTHING_LIBS) -lcmocka))
+$(eval $(call host_test,kthingd_queue,tests/kthingd_queue.c agent/kthingd/queue.c agent/kthingd/log.c,$(shell $(PKG_CONFIG) --libs sqlite3) -lcmocka))
 
 $(eval $(call fuzzer,fuzz_kthingd_config,tests/fuzz/fuzz_kthingd_config.c $(kthingd_config),$(shell $(PKG_CONFIG) --libs libcjson) -lm))
