@@ -10,3 +10,9 @@ KTHINGCTL_LIBS := $(shell $(PKG_CONFIG) --libs libcjson libgpiod) -lm
 CPPFLAGS += $(shell $(PKG_CONFIG) --cflags libcjson)
 
 $(eval $(call program,kthingctl,$(KTHINGCTL_SOURCES) $(LIBKTHING_SOURCES),$(KTHINGCTL_LIBS) $(LIBKTHING_LIBS)))
+
+$(eval $(call host_test,kthingctl_description,tests/kthingctl_description.c $(KTHINGCTL_DESCRIPTION) $(LIBKTHING_SOURCES),$(KTHINGCTL_LIBS) $(LIBKTHING_LIBS) -lcmocka))
+
+# Runs build/san/bin/kthingctl, so that comes first.
+$(eval $(call host_test,kthingctl_usage,tests/kthingctl_usage.c,-lcmocka))
+$(SAN)/tests/kthingctl_usage: | $(SAN)/bin/kthingctl

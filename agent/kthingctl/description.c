@@ -278,32 +278,33 @@ static int parse_backend_object(struct parser *p, const char *path,
 		[KTHING_BACKEND_IIO] = "iio",
 		[KTHING_BACKEND_THERMAL] = "thermal",
 	};
+	const cJSON *item;
 	char sub[64];
 	uint32_t b;
 
+	/* First refuse the other backends' objects, then parse our own. */
 	for (b = KTHING_BACKEND_GPIO; b <= KTHING_BACKEND_THERMAL; b++) {
-		const cJSON *item = get(obj, objects[b]);
-
 		subpath(sub, sizeof(sub), path, objects[b]);
-		if (b != ch->backend) {
-			if (item)
-				return fail(p, sub, "not for a %s channel",
-					    kthing_backend_name(ch->backend));
-			continue;
-		}
-		if (!item)
-			return fail(p, sub, "required for a %s channel",
-				    objects[b]);
-		switch (b) {
-		case KTHING_BACKEND_GPIO:
-			return parse_gpio(p, sub, item, ch);
-		case KTHING_BACKEND_IIO:
-			return parse_iio(p, sub, item, ch);
-		default:
-			return parse_thermal(p, sub, item, ch);
-		}
+		if (b != ch->backend && get(obj, objects[b]))
+			return fail(p, sub, "not for backend %s",
+				    kthing_backend_name(ch->backend));
 	}
-	return 0;
+	if (ch->backend == KTHING_BACKEND_VIRTUAL)
+		return 0;
+
+	item = get(obj, objects[ch->backend]);
+	subpath(sub, sizeof(sub), path, objects[ch->backend]);
+	if (!item)
+		return fail(p, sub, "required for backend %s",
+			    objects[ch->backend]);
+	switch (ch->backend) {
+	case KTHING_BACKEND_GPIO:
+		return parse_gpio(p, sub, item, ch);
+	case KTHING_BACKEND_IIO:
+		return parse_iio(p, sub, item, ch);
+	default:
+		return parse_thermal(p, sub, item, ch);
+	}
 }
 
 static bool polled(const struct channel_desc *ch)
@@ -557,7 +558,7 @@ int thing_desc_parse(const char *json, size_t len, struct thing_desc *desc,
 	if (!doc) {
 		position(json, end && end >= json && end <= json + len ? end :
 			 json + len, where, sizeof(where));
-		return fail(p, "description", "not valid JSON (%s)", where);
+		return fail(p, "description", "not valid JSON near %s", where);
 	}
 	/* Trailing garbage after the document is an error too. */
 	while (end && end < json + len &&
