@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kthing-shadowd: the AWS IoT Device Shadow service over any MQTT broker.
+ *
+ * Requests are served on the broker client's thread, one at a time, under
+ * svc_lock; the main thread only waits for signals, retries a failed first
+ * connection and publishes the status document.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "config.h"
+#include "log.h"
+#include "service.h"
+#include "store.h"
+
+#define EXIT_CONFIG 2
+
+struct daemon {
+	struct shadowd_config cfg;
+	struct broker *broker;
+	/* Protects svc (and through it the store) and the counters. */
+	pthread_mutex_t svc_lock;
+	struct service svc;
+	int64_t started;
+};
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void on_request(void *ctx, const char *topic, const void *payload, size_t len)
+{
+	struct daemon *d = ctx;
+
+	pthread_mutex_lock(&d->svc_lock);
+	service_handle(&d->svc, topic, payload, len, now_s());
+	pthread_mutex_unlock(&d->svc_lock);
+}
+
+static int publish_response(void *ctx, const char *topic, const char *payload, size_t len)
+{
+	struct daemon *d = ctx;
+
+	return broker_publish(d->broker, topic, payload, len, false);
+}
+
+static void add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+	cJSON_AddNumberToObject(obj, key, (double)v);
+}
+
+/* {"state":"online", "pid", "started", "shadows", "counters":{...}} */
+static char *status_document(struct daemon *d)
+{
+	static const char *const code_names[] = { "400", "404", "409", "413", "415", "500" };
+	struct broker_counters bc;
+	struct service_counters sc;
+	cJSON *root = cJSON_CreateObject(), *c, *codes;
+	uint64_t live = 0;
+	char *out;
+	int ok;
+
+	pthread_mutex_lock(&d->svc_lock);
+	sc = d->svc.counters;
+	ok = store_count(d->svc.store, &live) == 0;
+	pthread_mutex_unlock(&d->svc_lock);
+	broker_get_counters(d->broker, &bc);
+	if (!root)
+		return NULL;
+	cJSON_AddStringToObject(root, "state", "online");
+	add_u64(root, "pid", (uint64_t)getpid());
+	add_u64(root, "started", (uint64_t)d->started);
+	add_u64(root, "timestamp", (uint64_t)now_s());
+	if (ok)
+		add_u64(root, "shadows", live);
+	c = cJSON_AddObjectToObject(root, "counters");
+	if (c) {
+		add_u64(c, "requests", sc.requests);
+		add_u64(c, "accepted", sc.accepted);
+		add_u64(c, "rejected", sc.rejected);
+		codes = cJSON_AddObjectToObject(c, "rejected_by_code");
+		for (size_t i = 0; codes && i < 6; i++)
+			add_u64(codes, code_names[i], sc.by_code[i]);
+		add_u64(c, "ignored", sc.ignored);
+		add_u64(c, "publish_failures", sc.publish_failures);
+		add_u64(c, "store_failures", sc.store_failures);
+		add_u64(c, "connects", bc.connects);
+		add_u64(c, "connection_losses", bc.connection_losses);
+		add_u64(c, "connect_failures", bc.connect_failures);
+	}
+	out = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return out;
+}
+
+static void publish_status(struct daemon *d)
+{
+	char *doc;
+
+	if (!d->cfg.status_topic || !broker_connected(d->broker))
+		return;
+	doc = status_document(d);
+	if (doc)
+		broker_publish(d->broker, d->cfg.status_topic, doc, strlen(doc), true);
+	cJSON_free(doc);
+}
+
+static void on_connected(void *ctx)
+{
+	publish_status(ctx);
+}
+
+static void print_help(void)
+{
+	printf("Usage: kthing-shadowd [OPTION]...\n"
+	       "Serve AWS IoT Device Shadows ($aws/things/+/shadow/...) over an MQTT broker.\n"
+	       "\n"
+	       "  -c, --config=FILE   configuration (default %s)\n"
+	       "  -b, --broker=URI    broker URI, overriding broker.uri\n"
+	       "  -d, --db=FILE       SQLite database, overriding store.path\n"
+	       "  -v, --verbose       log every request (log level debug)\n"
+	       "      --check-config  validate the configuration and exit\n"
+	       "  -h, --help          show this help and exit\n"
+	       "  -V, --version       show the version and exit\n",
+	       SHADOWD_CONFIG_PATH);
+}
+
+static int replace_str(char **dst, const char *src)
+{
+	char *copy = strdup(src);
+
+	if (!copy)
+		return -1;
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+/* Block the signals we wait for, before any thread exists to inherit them. */
+static void block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Capped exponential backoff with full jitter for the first connection. */
+static unsigned int next_backoff(unsigned int attempt)
+{
+	unsigned int cap = attempt < 6 ? 1u << attempt : 60;
+
+	return cap > 60 ? 60 : 1 + (unsigned int)(rand() % (int)cap);
+}
+
+static int serve(struct daemon *d, const sigset_t *signals)
+{
+	struct timespec tick = { 1, 0 };
+	int64_t next_status = 0, next_connect = 0;
+	unsigned int attempt = 0;
+	siginfo_t info;
+	int sig;
+
+	srand((unsigned int)(getpid() ^ time(NULL)));
+	for (;;) {
+		int64_t now = now_s();
+
+		if (broker_needs_connect(d->broker) && now >= next_connect) {
+			broker_connect(d->broker);
+			next_connect = now + next_backoff(attempt++);
+		}
+		if (d->cfg.status_topic && now >= next_status) {
+			publish_status(d);
+			next_status = now + d->cfg.status_interval_s;
+		}
+		sig = sigtimedwait(signals, &info, &tick);
+		if (sig == SIGTERM || sig == SIGINT) {
+			log_info("%s received, stopping", strsignal(sig));
+			return 0;
+		}
+		if (sig == SIGHUP)
+			next_status = 0;	/* publish the status now */
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "broker", required_argument, NULL, 'b' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = SHADOWD_CONFIG_PATH, *broker_uri = NULL, *db = NULL;
+	bool explicit_config = false, verbose = false, check_only = false;
+	struct daemon d = { .svc_lock = PTHREAD_MUTEX_INITIALIZER };
+	char err[512];
+	sigset_t signals;
+	int opt, ret = EXIT_FAILURE;
+
+	while ((opt = getopt_long(argc, argv, "c:b:d:vhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_path = optarg;
+			explicit_config = true;
+			break;
+		case 'b':
+			broker_uri = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'C':
+			check_only = true;
+			break;
+		case 'h':
+			print_help();
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("kthing-shadowd 1\n");
+			return EXIT_SUCCESS;
+		default:
+			fprintf(stderr, "Try 'kthing-shadowd --help'.\n");
+			return EXIT_CONFIG;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kthing-shadowd: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_CONFIG;
+	}
+
+	if (config_load(&d.cfg, config_path, explicit_config, err, sizeof(err)) ||
+	    (broker_uri && replace_str(&d.cfg.broker_uri, broker_uri)) ||
+	    (db && replace_str(&d.cfg.db_path, db))) {
+		fprintf(stderr, "kthing-shadowd: %s\n", err);
+		config_free(&d.cfg);
+		return EXIT_CONFIG;
+	}
+	log_level_parse(d.cfg.log_level, &log_threshold);
+	if (verbose)
+		log_threshold = LOG_LVL_DEBUG;
+	if (check_only) {
+		printf("%s: configuration is valid\n", config_path);
+		config_free(&d.cfg);
+		return EXIT_SUCCESS;
+	}
+
+	block_signals(&signals);
+	d.started = now_s();
+	if (store_open(&d.svc.store, d.cfg.db_path, err, sizeof(err))) {
+		log_error("store.path: %s: %s", d.cfg.db_path, err);
+		goto out;
+	}
+	if (store_purge_deleted(d.svc.store, d.started - d.cfg.deleted_keep_s))
+		log_warn("forgetting old deleted shadows: %s", store_error(d.svc.store));
+	d.svc.limits = d.cfg.limits;
+	d.svc.deleted_keep_s = d.cfg.deleted_keep_s;
+	d.svc.publish = publish_response;
+	d.svc.publish_ctx = &d;
+
+	if (broker_create(&d.broker, &d.cfg, on_request, on_connected, &d, err, sizeof(err))) {
+		log_error("%s", err);
+		ret = EXIT_CONFIG;
+		goto out;
+	}
+	log_info("serving shadows from %s (state limit %zu bytes, depth %u)",
+		 d.cfg.db_path, d.cfg.limits.max_state_bytes, d.cfg.limits.max_depth);
+	ret = serve(&d, &signals);
+
+	if (d.cfg.status_topic && broker_connected(d.broker))
+		broker_publish(d.broker, d.cfg.status_topic, "{\"state\":\"offline\"}",
+			       strlen("{\"state\":\"offline\"}"), true);
+	broker_disconnect(d.broker, 2000);
+out:
+	broker_destroy(d.broker);
+	pthread_mutex_lock(&d.svc_lock);
+	store_close(d.svc.store);
+	d.svc.store = NULL;
+	pthread_mutex_unlock(&d.svc_lock);
+	config_free(&d.cfg);
+	return ret;
+}
