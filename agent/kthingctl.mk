@@ -16,3 +16,5 @@ $(eval $(call host_test,kthingctl_description,tests/kthingctl_description.c $(KT
 # Runs build/san/bin/kthingctl, so that comes first.
 $(eval $(call host_test,kthingctl_usage,tests/kthingctl_usage.c,-lcmocka))
 $(SAN)/tests/kthingctl_usage: | $(SAN)/bin/kthingctl
+
+$(eval $(call fuzzer,fuzz_thing_description,tests/fuzz/fuzz_thing_description.c $(KTHINGCTL_DESCRIPTION) agent/libkthing/value.c agent/libkthing/names.c,$(shell $(PKG_CONFIG) --libs libcjson) -lm))

@@ -62,4 +62,6 @@ $(LIBKTHING_PC): agent/libkthing/libkthing.pc.in agent/libkthing.mk
 
 $(eval $(call host_test,libkthing_value,tests/libkthing_value.c $(LIBKTHING_SOURCES),-lcmocka $(LIBKTHING_LIBS)))
 
+$(eval $(call fuzzer,fuzz_kthing_value,tests/fuzz/fuzz_kthing_value.c agent/libkthing/value.c,-lm))
+
 endif
