@@ -13,3 +13,8 @@ $(eval $(call host_test,kthingd_telemetry,tests/kthingd_telemetry.c agent/kthing
 $(eval $(call host_test,kthingd_queue,tests/kthingd_queue.c agent/kthingd/queue.c agent/kthingd/log.c,$(shell $(PKG_CONFIG) --libs sqlite3) -lcmocka))
 
 $(eval $(call fuzzer,fuzz_kthingd_config,tests/fuzz/fuzz_kthingd_config.c $(kthingd_config),$(shell $(PKG_CONFIG) --libs libcjson) -lm))
+
+kthingd_sources := $(addprefix agent/kthingd/,main.c config.c topic.c log.c backoff.c \
+	telemetry.c queue.c loop.c mqtt.c outbox.c relay.c events.c status.c notify.c)
+
+$(eval $(call program,kthingd,$(kthingd_sources) $(LIBKTHING_SOURCES),$(KTHINGD_LIBS) $(LIBKTHING_LIBS) -lpthread))
