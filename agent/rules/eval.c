@@ -173,24 +173,29 @@ static int eval_call(struct eval_env *env, const struct node *node,
 	return ret;
 }
 
+int eval_to_json(struct eval_env *env, const struct node *node,
+			cJSON **json)
+{
+	struct rv value;
+	int ret;
+
+	if (eval_node(env, node, &value))
+		return -1;
+	ret = to_json(env, &value, json);
+	rv_release(&value);
+	return ret;
+}
+
 static int eval_array(struct eval_env *env, const struct node *node,
 		      struct rv *out)
 {
-	cJSON *array = cJSON_CreateArray();
+	cJSON *array = cJSON_CreateArray(), *json;
 	size_t i;
 
 	if (!array)
 		return -1;
 	for (i = 0; i < node->array.count; i++) {
-		struct rv item;
-		cJSON *json;
-		int ret;
-
-		if (eval_node(env, node->array.items[i], &item))
-			goto fail;
-		ret = to_json(env, &item, &json);
-		rv_release(&item);
-		if (ret)
+		if (eval_to_json(env, node->array.items[i], &json))
 			goto fail;
 		/* Undefined items are left out, as JSON cannot hold them. */
 		if (json && !cJSON_AddItemToArray(array, json)) {
@@ -217,21 +222,13 @@ static int set_key(cJSON *object, const char *key, cJSON *item)
 static int eval_object(struct eval_env *env, const struct node *node,
 		       struct rv *out)
 {
-	cJSON *object = cJSON_CreateObject();
+	cJSON *object = cJSON_CreateObject(), *json;
 	size_t i;
 
 	if (!object)
 		return -1;
 	for (i = 0; i < node->object.count; i++) {
-		struct rv value;
-		cJSON *json;
-		int ret;
-
-		if (eval_node(env, node->object.values[i], &value))
-			goto fail;
-		ret = to_json(env, &value, &json);
-		rv_release(&value);
-		if (ret)
+		if (eval_to_json(env, node->object.values[i], &json))
 			goto fail;
 		if (json && set_key(object, node->object.keys[i], json)) {
 			cJSON_Delete(json);
@@ -375,15 +372,9 @@ int eval_statement(struct eval_env *env, const struct statement *stmt,
 			return RULE_NO_MATCH;
 	}
 
-	if (stmt->select_value) {
-		int ret;
-
-		if (eval_node(env, stmt->items[0].expr, &v))
-			return RULE_ERROR;
-		ret = to_json(env, &v, result);
-		rv_release(&v);
-		return ret ? RULE_ERROR : RULE_MATCH;
-	}
+	if (stmt->select_value)
+		return eval_to_json(env, stmt->items[0].expr, result) ?
+		       RULE_ERROR : RULE_MATCH;
 
 	object = cJSON_CreateObject();
 	if (!object)
@@ -391,18 +382,13 @@ int eval_statement(struct eval_env *env, const struct statement *stmt,
 	for (i = 0; i < stmt->item_count; i++) {
 		const struct select_item *item = &stmt->items[i];
 		cJSON *json;
-		int ret;
 
 		if (!item->expr) {
 			if (select_star(env, object))
 				goto fail;
 			continue;
 		}
-		if (eval_node(env, item->expr, &v))
-			goto fail;
-		ret = to_json(env, &v, &json);
-		rv_release(&v);
-		if (ret)
+		if (eval_to_json(env, item->expr, &json))
 			goto fail;
 		/* Undefined is left out of the result. */
 		if (json && set_path(object, item, json)) {

@@ -21,6 +21,11 @@ struct eval_env {
 int eval_node(struct eval_env *env, const struct node *node,
 	      struct rv *out);
 
+/* Evaluates @node straight into new JSON, charged against RULE_MAX_RESULT;
+ * *json is NULL for Undefined. Returns 0 or -1.
+ */
+int eval_to_json(struct eval_env *env, const struct node *node, cJSON **json);
+
 /* Evaluates a statement's WHERE and SELECT; see rule_evaluate(). */
 int eval_statement(struct eval_env *env, const struct statement *stmt,
 		   cJSON **result);

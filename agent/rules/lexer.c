@@ -54,7 +54,11 @@ void token_describe(const char *src, const struct token *tok, char *buf,
 		snprintf(buf, size, "the end of the text");
 		return;
 	}
-	if (len > max)
+	/* A string literal shows with its own quotes. */
+	if (tok->kind == TOK_STRING)
+		snprintf(buf, size, "%.*s%s", (int)(len > max ? max : len),
+			 src + tok->offset, len > max ? "..." : "");
+	else if (len > max)
 		snprintf(buf, size, "'%.*s...'", (int)max, src + tok->offset);
 	else
 		snprintf(buf, size, "'%.*s'", (int)len, src + tok->offset);

@@ -98,13 +98,6 @@ int rule_expr_evaluate(const struct rule_expr *expr, const cJSON *payload,
 		       const struct rule_context *ctx, cJSON **value)
 {
 	struct eval_env env = { .payload = payload, .ctx = ctx };
-	struct rv v;
-	int ret;
 
-	*value = NULL;
-	if (eval_node(&env, expr->root, &v))
-		return RULE_ERROR;
-	ret = rv_to_json(&v, value);
-	rv_release(&v);
-	return ret ? RULE_ERROR : 0;
+	return eval_to_json(&env, expr->root, value) ? RULE_ERROR : 0;
 }

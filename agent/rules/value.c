@@ -132,32 +132,36 @@ int rv_to_json(const struct rv *v, cJSON **out)
 	return *out ? 0 : -1;
 }
 
+/* Steps over digits from *i; false when there are none. */
+static bool skip_digits(const char *s, size_t len, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < len && isdigit((unsigned char)s[*i]))
+		(*i)++;
+	return *i > start;
+}
+
 bool rv_parse_decimal(const char *s, size_t len, double *out)
 {
-	size_t i = 0, digits;
+	size_t i = 0;
 	char buf[64], *copy = buf;
 	double d;
 
 	if (i < len && s[i] == '-')
 		i++;
-	for (digits = 0; i < len && isdigit((unsigned char)s[i]); i++)
-		digits++;
-	if (!digits)
+	if (!skip_digits(s, len, &i))
 		return false;
 	if (i < len && s[i] == '.') {
 		i++;
-		for (digits = 0; i < len && isdigit((unsigned char)s[i]); i++)
-			digits++;
-		if (!digits)
+		if (!skip_digits(s, len, &i))
 			return false;
 	}
 	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
 		if (i < len && s[i] == '-')
 			i++;
-		for (digits = 0; i < len && isdigit((unsigned char)s[i]); i++)
-			digits++;
-		if (!digits)
+		if (!skip_digits(s, len, &i))
 			return false;
 	}
 	if (i != len)
