@@ -253,7 +253,12 @@ void rv_format_decimal(double d, char *buf, size_t size)
 	char tmp[40], *e;
 	int precision;
 
-	for (precision = 1; precision <= 17; precision++) {
+	/*
+	 * A decimal of up to 15 digits survives the trip through a double
+	 * (DBL_DIG), so when 15 digits read back, %g's stripped output is
+	 * already the shortest; otherwise 16 or 17 digits are needed.
+	 */
+	for (precision = 15; precision <= 17; precision++) {
 		snprintf(tmp, sizeof(tmp), "%.*g", precision, d);
 		if (strtod(tmp, NULL) == d)
 			break;
