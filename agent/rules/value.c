@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The rule language's values and AWS's standard conversions between them. */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -62,8 +63,37 @@ struct rv rv_take(struct rv *v)
 	return taken;
 }
 
+/*
+ * cJSON writes numbers of 16 digits or more in exponent form ("1e+17") and
+ * keeps only a double's 53 bits: such Ints go out as raw number text, every
+ * digit kept, as AWS writes them.
+ */
+static cJSON *int_to_json(int64_t i)
+{
+	char digits[24];
+
+	if (i > -1000000000000000 && i < 1000000000000000)
+		return cJSON_CreateNumber((double)i);
+	snprintf(digits, sizeof(digits), "%" PRId64, i);
+	return cJSON_CreateRaw(digits);
+}
+
+/* Raw number text from int_to_json(), read back. */
+static bool int_from_raw(const char *text, int64_t *out)
+{
+	char *end;
+
+	if (!text || !*text)
+		return false;
+	errno = 0;
+	*out = strtoll(text, &end, 10);
+	return !errno && !*end;
+}
+
 int rv_from_json(const cJSON *json, bool copy, struct rv *out)
 {
+	int64_t i;
+
 	*out = rv_undefined();
 	if (!json)
 		return 0;
@@ -98,8 +128,10 @@ int rv_from_json(const cJSON *json, bool copy, struct rv *out)
 		} else {
 			out->json = json;
 		}
+	} else if (cJSON_IsRaw(json) && int_from_raw(json->valuestring, &i)) {
+		*out = rv_int(i);
 	}
-	/* cJSON_Raw and cJSON_Invalid have no SQL type: Undefined. */
+	/* Other raw text and cJSON_Invalid have no SQL type: Undefined. */
 	return 0;
 }
 
@@ -116,7 +148,7 @@ int rv_to_json(const struct rv *v, cJSON **out)
 		*out = cJSON_CreateBool(v->b);
 		break;
 	case RV_INT:
-		*out = cJSON_CreateNumber((double)v->i);
+		*out = int_to_json(v->i);
 		break;
 	case RV_DECIMAL:
 		*out = cJSON_CreateNumber(v->d);
