@@ -35,9 +35,11 @@ $(eval $(call program,kthing-rule-eval,agent/rules/tool/kthing-rule-eval.c $(RUL
 RULES_TEST_LIBS := $(RULES_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 $(foreach t,rules_parse rules_eval rules_topic rules_template, \
 	$(eval $(call host_test,$(t),tests/$(t).c $(RULES_SOURCES),$(RULES_TEST_LIBS))))
-# The tool's test runs the sanitized tool from ../bin.
+# The tool's test runs the sanitized tool from ../bin, which building the
+# host tests brings up to date.
 $(eval $(call host_test,rules_cli,tests/rules_cli.c,$(shell $(PKG_CONFIG) --libs cmocka)))
 $(SAN)/tests/rules_cli: | $(SAN)/bin/kthing-rule-eval
+host-tests: $(SAN)/bin/kthing-rule-eval
 
 $(eval $(call fuzzer,rules,tests/fuzz/fuzz_rules.c $(RULES_SOURCES),$(RULES_LIBS)))
 
