@@ -64,4 +64,8 @@ $(eval $(call host_test,libkthing_value,tests/libkthing_value.c $(LIBKTHING_SOUR
 
 $(eval $(call fuzzer,fuzz_kthing_value,tests/fuzz/fuzz_kthing_value.c agent/libkthing/value.c,-lm))
 
+# The in-VM test of the API links the archive (tests/vm.mk builds it).
+$(BUILD)/vm/kthingctl_libkthing: $(LIBKTHING_A)
+$(BUILD)/vm/kthingctl_libkthing: VM_PROG_LIBS = $(LIBKTHING_A) $(LIBKTHING_LIBS)
+
 endif
