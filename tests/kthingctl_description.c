@@ -4,12 +4,15 @@
  * mistake, the JSON path and problem it names.
  */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -227,25 +230,61 @@ static void not_nul_terminated(void **state)
 	assert_int_equal(strncmp(err, "description: not valid JSON", 27), 0);
 }
 
+/* The example in docs/thing-description.md is a valid description. */
+static void documented_example(void **state)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64], text[16384];
+	const char *start, *end;
+	size_t len;
+	ssize_t n;
+	FILE *f;
+
+	(void)state;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	assert_true(n > 0);
+	self[n] = '\0';
+	/* build/san/tests/NAME -> the source tree's docs/ */
+	snprintf(path, sizeof(path), "%s/../../../docs/thing-description.md",
+		 dirname(self));
+	f = fopen(path, "r");
+	assert_non_null(f);
+	len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	start = strstr(text, "```json\n");
+	assert_non_null(start);
+	start += 8;
+	end = strstr(start, "```");
+	assert_non_null(end);
+	if (thing_desc_parse(start, end - start, &desc, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_string_equal(desc.name, "greenhouse");
+	assert_int_equal(desc.num_channels, 5);
+	assert_string_equal(desc.channels[0].gpio_line_name, "RELAY1");
+	assert_int_equal(desc.channels[1].max, 850);
+	assert_int_equal(desc.channels[4].initial, 215);
+}
+
 #define NUM_BAD	(sizeof(bad_cases) / sizeof(bad_cases[0]))
 
 int main(void)
 {
-	struct CMUnitTest tests[3 + NUM_BAD] = {
+	struct CMUnitTest tests[4 + NUM_BAD] = {
 		cmocka_unit_test(accepts_example),
+		cmocka_unit_test(documented_example),
 		cmocka_unit_test(too_many_channels),
 		cmocka_unit_test(not_nul_terminated),
 	};
 	size_t i;
 
 	for (i = 0; i < NUM_BAD; i++) {
-		tests[3 + i] = (struct CMUnitTest)
+		tests[4 + i] = (struct CMUnitTest)
 			cmocka_unit_test_prestate(refuses_mistake,
 						  (void *)&bad_cases[i]);
-		tests[3 + i].name = bad_cases[i].error ? bad_cases[i].error :
+		tests[4 + i].name = bad_cases[i].error ? bad_cases[i].error :
 				    "accepts a minimal virtual channel";
 	}
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return _cmocka_run_group_tests("kthingctl_description", tests,
-				       3 + NUM_BAD, NULL, NULL);
+				       4 + NUM_BAD, NULL, NULL);
 }
