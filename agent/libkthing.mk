@@ -25,7 +25,8 @@ LIBKTHING_SAN_A := $(SAN)/lib/libkthing.a
 LIBKTHING_PC := $(BUILD)/lib/pkgconfig/libkthing.pc
 
 .PHONY: libkthing
-libkthing: $(LIBKTHING_SO) $(LIBKTHING_A) $(LIBKTHING_SAN_A) $(LIBKTHING_PC)
+libkthing: $(LIBKTHING_SO) $(LIBKTHING_A) $(LIBKTHING_SAN_A) $(LIBKTHING_PC) \
+	$(BUILD)/examples/kthing-example
 programs: libkthing
 
 # Position-independent objects for the shared library; only kthing_* is
@@ -52,6 +53,13 @@ $(LIBKTHING_SAN_A): $(patsubst %.c,$(SAN)/obj/%.o,$(LIBKTHING_SOURCES))
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+# The example program, built as an application would: the public header and
+# the shared library only.
+$(BUILD)/examples/kthing-example: agent/libkthing/example.c $(LIBKTHING_SO)
+	@mkdir -p $(@D)
+	$(CC) -Iinclude/uapi -Iagent/libkthing -std=gnu11 $(WARNINGS) $(CFLAGS) \
+		-o $@ $< -L$(BUILD)/lib -lkthing
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
