@@ -18,3 +18,8 @@ kthingd_sources := $(addprefix agent/kthingd/,main.c config.c topic.c log.c back
 	telemetry.c queue.c loop.c mqtt.c outbox.c relay.c events.c status.c notify.c)
 
 $(eval $(call program,kthingd,$(kthingd_sources) $(LIBKTHING_SOURCES),$(KTHINGD_LIBS) $(LIBKTHING_LIBS) -lpthread))
+
+# Host tests against a real mosquitto (scripts printing TAP; they use the
+# sanitized build).
+HOST_TESTS += tests/kthingd_broker.sh
+tests/kthingd_broker.sh: $(SAN)/bin/kthingd

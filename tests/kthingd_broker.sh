@@ -1,0 +1,219 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kthingd against a real mosquitto on loopback: telemetry, status topic
+# (retained online, will on kill -9, offline on SIGTERM), reconnection with
+# the offline queue delivered in order, overflow accounting, the queue kept
+# on disk across a restart, reload, and an idle agent staying asleep.
+#
+# Events are fed through a FIFO (events.source), the way a bridge would.
+cd "$(dirname "$0")/.." || exit 1
+. tests/kthingd-lib.sh
+
+PORT=$(free_port)
+start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true" \
+	"persistence true" "persistence_location $WORK/" "autosave_interval 0"
+URI=mqtt://127.0.0.1:$PORT
+SUB=(mosquitto_sub -h 127.0.0.1 -p "$PORT")
+
+# --- configuration checks -------------------------------------------------
+cat > "$WORK/good.json" <<EOF
+{ "thing_name": "dev1", "broker": { "uri": "$URI" } }
+EOF
+out=$("$KTHINGD" -c "$WORK/good.json" --check-config 2>&1)
+check "--check-config accepts a good file" [ $? -eq 0 ]
+
+echo '{ "broker": { "uri": "htp://x" } }' > "$WORK/bad.json"
+out=$("$KTHINGD" -c "$WORK/bad.json" --check-config 2>&1)
+rc=$?
+if [ $rc -eq 2 ] && [ "$out" = "kthingd: $WORK/bad.json: broker.uri: unsupported scheme \"htp\" (mqtt, mqtts, ssl, tcp, ws, wss)" ]; then
+	ok "a bad file exits 2 naming the key and the problem"
+else
+	not_ok "a bad file exits 2 naming the key and the problem" "rc $rc: $out"
+fi
+
+out=$("$KTHINGD" -c "$WORK/good.json" --broker htp://x --check-config 2>&1)
+check "a command-line override is validated like the file" [ $? -eq 2 ]
+
+out=$("$KTHINGD" -c "$WORK/nonexistent.json" 2>&1)
+check "a missing -c file exits 2" [ $? -eq 2 ]
+
+# --- telemetry, retained online ------------------------------------------
+"${SUB[@]}" -q 1 -t 'dt/kthing/env/telemetry' -C 3 -W 20 > "$WORK/telemetry.txt" &
+SUB_PID=$!
+PIDS+=("$SUB_PID")
+sleep 0.3
+start_kthingd a -b "$URI" -n dev1
+wait_status "$WORK/a.sock" broker.state connected 10
+sample env 1 temp 235 -1
+sample env 2 temp 230 -1
+echo '{"event":"sample","thing":"env","seq":3,"channel":"door","index":1,"value":1,"type":"bool"}' >&7
+wait "$SUB_PID"
+expected='{"thing":"env","seq":1,"values":{"temp":23.5}}
+{"thing":"env","seq":2,"values":{"temp":23.0}}
+{"thing":"env","seq":3,"values":{"door":true}}'
+got=$(strip_ts < "$WORK/telemetry.txt")
+if [ "$got" = "$expected" ]; then
+	ok "samples arrive as exact telemetry with contiguous sequence numbers"
+else
+	not_ok "samples arrive as exact telemetry with contiguous sequence numbers" "$got"
+fi
+ts=$(head -1 "$WORK/telemetry.txt" | sed -n 's/.*"ts":\([0-9]*\).*/\1/p')
+now=$(date +%s%3N)
+check "the timestamp is wall-clock milliseconds" [ -n "$ts" ] && [ $((now - ts)) -ge 0 ] && [ $((now - ts)) -lt 30000 ]
+
+retained=$("${SUB[@]}" -t dt/kthing/dev1/status -C 1 -W 5 -F '%r %p')
+check "\"online\" is retained on the status topic" [ "$retained" = "1 online" ]
+check "the acknowledged counter counts QoS 1 deliveries" \
+	wait_status "$WORK/a.sock" counters.acknowledged 4 5
+
+# --- idle agent stays asleep ---------------------------------------------
+before=$(awk '/^voluntary_ctxt_switches/ { print $2 }' /proc/$KTHINGD_PID/task/$KTHINGD_PID/status)
+sleep 3
+after=$(awk '/^voluntary_ctxt_switches/ { print $2 }' /proc/$KTHINGD_PID/task/$KTHINGD_PID/status)
+if [ $((after - before)) -le 2 ]; then
+	ok "an idle agent's loop does not wake up ($((after - before)) wake-ups in 3 s)"
+else
+	not_ok "an idle agent's loop does not wake up" "$((after - before)) wake-ups in 3 s"
+fi
+
+# --- will on kill -9 -----------------------------------------------------
+"${SUB[@]}" -t dt/kthing/dev1/status -R -C 1 -W 10 -F '%r %p' > "$WORK/will.txt" &
+SUB_PID=$!
+PIDS+=("$SUB_PID")
+sleep 0.3
+kill -9 "$KTHINGD_PID"
+wait "$KTHINGD_PID" 2>/dev/null
+wait "$SUB_PID"
+check "kill -9 publishes the will \"offline\"" [ "$(cat "$WORK/will.txt")" = "0 offline" ]
+retained=$("${SUB[@]}" -t dt/kthing/dev1/status -C 1 -W 5 -F '%r %p')
+check "the will is retained" [ "$retained" = "1 offline" ]
+
+# --- SIGTERM: clean exit with retained offline ----------------------------
+start_kthingd b -b "$URI" -n dev1
+wait_status "$WORK/b.sock" broker.state connected 10
+check "reconnecting resumes the persistent session" \
+	wait_for_log "$WORK/b.log" "(resumed session)" 1
+"${SUB[@]}" -t dt/kthing/dev1/status -R -C 1 -W 10 -F '%r %p' > "$WORK/term.txt" &
+SUB_PID=$!
+PIDS+=("$SUB_PID")
+sleep 0.3
+kill -TERM "$KTHINGD_PID"
+wait "$KTHINGD_PID"
+rc=$?
+wait "$SUB_PID"
+check "SIGTERM exits 0" [ $rc -eq 0 ]
+check "SIGTERM publishes \"offline\"" [ "$(cat "$WORK/term.txt")" = "0 offline" ]
+retained=$("${SUB[@]}" -t dt/kthing/dev1/status -C 1 -W 5 -F '%r %p')
+check "retained" [ "$retained" = "1 offline" ]
+
+# --- broker restart: queued QoS 1 delivered in order ----------------------
+# A persistent subscriber collects what is published while it is away; it
+# reads until a timeout, since mosquitto_sub -C leaves messages unacknowledged.
+collect() {
+	"${SUB[@]}" -q 1 -c -i collector -t 'dt/kthing/env/telemetry' -W 2
+}
+collect > /dev/null
+cat > "$WORK/fast.json" <<EOF
+{ "thing_name": "dev1", "broker": { "uri": "$URI" },
+  "reconnect": { "min_ms": 100, "max_ms": 500 } }
+EOF
+start_kthingd c -c "$WORK/fast.json" --state-dir "$WORK/state-c"
+wait_status "$WORK/c.sock" broker.state connected 10
+sample env 1 temp 1
+wait_status "$WORK/c.sock" queue.messages 0 5
+stop_pid "$BROKER_PID"
+wait_status "$WORK/c.sock" broker.state retrying 10
+for i in 2 3 4 5 6; do sample env "$i" temp "$i"; done
+check "telemetry is queued while the broker is away" wait_status "$WORK/c.sock" queue.messages 5 5
+start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true" \
+	"persistence true" "persistence_location $WORK/" "autosave_interval 0"
+check "the agent reconnects after the broker restarts" \
+	wait_status "$WORK/c.sock" broker.state connected 15
+check "the queue empties once acknowledged" wait_status "$WORK/c.sock" queue.messages 0 10
+check "the reconnection is counted" wait_status "$WORK/c.sock" counters.reconnects 1 1
+got=$(collect | strip_ts |
+	sed -n 's/.*"temp":\([0-9]*\).*/\1/p' | tr '\n' ' ')
+if [ "$got" = "1 2 3 4 5 6 " ]; then
+	ok "messages queued across the broker restart arrive once each, in order"
+else
+	not_ok "messages queued across the broker restart arrive once each, in order" "got: $got"
+fi
+
+# --- the queue on disk survives an agent restart --------------------------
+stop_pid "$BROKER_PID"
+wait_status "$WORK/c.sock" broker.state retrying 10
+for i in 7 8 9; do sample env "$i" temp "$i"; done
+wait_status "$WORK/c.sock" queue.messages 3 5
+kill -TERM "$KTHINGD_PID"
+wait "$KTHINGD_PID"
+check "stopping while disconnected says what stays on disk" \
+	grep -q "stopping with 3 message(s) not delivered (kept on disk)" "$WORK/c.log"
+start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true" \
+	"persistence true" "persistence_location $WORK/" "autosave_interval 0"
+start_kthingd c2 -c "$WORK/fast.json" --state-dir "$WORK/state-c"
+check "the restarted agent delivers what it kept on disk" \
+	wait_status "$WORK/c2.sock" queue.messages 0 15
+got=$(collect | strip_ts |
+	sed -n 's/.*"temp":\([0-9]*\).*/\1/p' | tr '\n' ' ')
+check "in order ($got)" [ "$got" = "7 8 9 " ]
+stop_pid "$KTHINGD_PID"
+
+# --- overflow: the oldest are dropped and counted -------------------------
+cat > "$WORK/small.json" <<EOF
+{ "thing_name": "dev1", "broker": { "uri": "$URI" },
+  "reconnect": { "min_ms": 100, "max_ms": 200 },
+  "queue": { "max_messages": 3 } }
+EOF
+stop_pid "$BROKER_PID"
+start_kthingd d -c "$WORK/small.json"
+for i in 1 2 3 4 5 6 7 8 9 10; do sample env "$i" temp "$i"; done
+check "the overflow drops 7 and counts them" wait_status "$WORK/d.sock" counters.dropped 7 5
+check "the overflow is logged" grep -q "offline queue full" "$WORK/d.log"
+start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true" \
+	"persistence true" "persistence_location $WORK/" "autosave_interval 0"
+wait_status "$WORK/d.sock" queue.messages 0 15
+got=$(collect | strip_ts |
+	sed -n 's/.*"temp":\([0-9]*\).*/\1/p' | tr '\n' ' ')
+check "the newest 3 are delivered ($got)" [ "$got" = "8 9 10 " ]
+
+# --- SIGHUP reload without reconnecting -----------------------------------
+sed -i 's|"queue"|"telemetry": { "topic": "dt/reloaded/{thing}" }, "queue"|' "$WORK/small.json"
+kill -HUP "$KTHINGD_PID"
+wait_for_log "$WORK/d.log" "configuration reloaded" 5
+"${SUB[@]}" -q 1 -t 'dt/reloaded/env' -C 1 -W 10 > "$WORK/reloaded.txt" &
+SUB_PID=$!
+PIDS+=("$SUB_PID")
+sleep 0.3
+sample env 11 temp 11
+wait "$SUB_PID"
+check "SIGHUP applies a new topic template" grep -q '"temp":11' "$WORK/reloaded.txt"
+check "without reconnecting" [ "$(status_value "$WORK/d.sock" counters.connects)" = 1 ]
+echo '{ "broker": { "uri": "htp://x" } }' > "$WORK/small.json"
+kill -HUP "$KTHINGD_PID"
+check "a bad reload is refused and the agent keeps running" \
+	wait_for_log "$WORK/d.log" "reload failed, keeping the running configuration: .*broker.uri: unsupported scheme" 5
+check "still connected" [ "$(status_value "$WORK/d.sock" broker.state)" = connected ]
+
+# --- a lost event is counted ---------------------------------------------
+sample env 15 temp 15
+check "a sequence gap is counted as lost events" wait_status "$WORK/d.sock" counters.lost 3 5
+check "per thing too" [ "$(status_value "$WORK/d.sock" things.0.lost)" = 3 ]
+stop_pid "$KTHINGD_PID"
+
+# --- starting without a broker is normal ---------------------------------
+DEAD=$(free_port)
+start_kthingd e -b "mqtt://127.0.0.1:$DEAD" -n dev1
+sleep 1
+check "no broker: the agent keeps retrying" kill -0 "$KTHINGD_PID"
+check "and says so in the status" [ "$(status_value "$WORK/e.sock" broker.state)" = retrying ]
+check "with the reason" grep -q "cannot connect to mqtt://127.0.0.1:$DEAD" "$WORK/e.log"
+stop_pid "$KTHINGD_PID"
+
+if ! grep -q "ERROR: AddressSanitizer\|runtime error:" "$WORK"/*.log; then
+	ok "no sanitizer reports"
+else
+	not_ok "no sanitizer reports" "$(grep -h -A5 "ERROR: AddressSanitizer\|runtime error:" "$WORK"/*.log | head -20)"
+fi
+
+echo "1..$TAP_N"
+[ "$TAP_FAILED" -eq 0 ]
