@@ -41,11 +41,6 @@ static void print_reading(const struct kthing_channel *ch,
 
 int cmd_get(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct kthing_reading readings[KTHING_CHANNELS_MAX];
 	unsigned int indices[KTHING_CHANNELS_MAX];
 	const struct kthing_channel *ch;
@@ -54,18 +49,9 @@ int cmd_get(int argc, char **argv)
 	int opt, err, i, num, width = 0;
 	const char *name;
 
-	while ((opt = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			print_help(false, help);
-			return EXIT_OK;
-		default:
-			return try_help("get");
-		}
-	}
+	opt = parse_json_option("get", argc, argv, help, &json);
+	if (opt >= 0)
+		return opt;
 	if (optind >= argc)
 		return usage_error("get", "no thing given");
 	if (argc - optind - 1 > KTHING_CHANNELS_MAX)

@@ -103,29 +103,15 @@ static void print_list(const struct kthing_channel_state *states, size_t num,
 
 int cmd_list(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct kthing_channel_state *states;
 	struct kthing_nl *nl;
 	bool json = false;
 	size_t num;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			print_help(false, help);
-			return EXIT_OK;
-		default:
-			return try_help("list");
-		}
-	}
+	opt = parse_json_option("list", argc, argv, help, &json);
+	if (opt >= 0)
+		return opt;
 	if (optind < argc)
 		return usage_error("list", "unexpected argument '%s'",
 				   argv[optind]);

@@ -63,6 +63,31 @@ int parse_help_only(const char *cmd, int argc, char **argv, const char *help)
 	return -1;
 }
 
+int parse_json_option(const char *cmd, int argc, char **argv,
+		      const char *help, bool *json)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "jh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			print_help(false, help);
+			return EXIT_OK;
+		default:
+			return try_help(cmd);
+		}
+	}
+	return -1;
+}
+
 const char *module_error(int err)
 {
 	switch (err) {

@@ -41,6 +41,10 @@ void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int parse_help_only(const char *cmd, int argc, char **argv, const char *help);
 
+/* Like parse_help_only(), for commands whose only other option is --json. */
+int parse_json_option(const char *cmd, int argc, char **argv,
+		      const char *help, bool *json);
+
 /* After getopt reported a bad option: point at --help, return EXIT_USAGE. */
 int try_help(const char *cmd);
 

@@ -10,30 +10,9 @@
  *
  * Usage: kthingctl_libkthing THING. TAP lines without numbers.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-
 #include <kthing.h>
 
-static void __attribute__((format(printf, 2, 3)))
-tap(bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", pass ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
+#include "kthing_test.h"
 
 #define MAX_EVENTS	4096
 
@@ -317,14 +296,9 @@ static void events(const char *name)
 	memset(&c, 0, sizeof(c));
 	{
 		char path[128];
-		int fd;
 
-		snprintf(path, sizeof(path), "/sys/kernel/config/kthing/%s/live",
-			 name);
-		fd = open(path, O_WRONLY);
-		err = fd >= 0 && write(fd, "0", 1) == 1 ? 0 : -1;
-		if (fd >= 0)
-			close(fd);
+		snprintf(path, sizeof(path), CFS_ROOT "/%s/live", name);
+		err = write_file(path, "0");
 	}
 	tap(err == 0, "take the thing down through configfs");
 	drain(events);
