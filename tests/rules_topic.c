@@ -58,12 +58,51 @@ static const struct match_case match_cases[] = {
 	{ "an empty topic matches nothing", "#", "", false },
 };
 
+struct intersect_case {
+	const char *what;
+	const char *a, *b;
+	bool meet;
+};
+
+static const struct intersect_case intersect_cases[] = {
+	{ "equal topics", "a/b", "a/b", true },
+	{ "different topics", "a/b", "a/c", false },
+	{ "+ meets a level", "a/+", "a/b", true },
+	{ "+ meets +", "+/b", "a/+", true },
+	{ "+ and a different last level", "+/b", "a/c", false },
+	{ "# meets everything below", "a/#", "a/b/c/d", true },
+	{ "# meets its parent", "a/#", "a", true },
+	{ "# alone meets anything", "#", "x/y", true },
+	{ "# under another first level", "a/#", "b/c", false },
+	{ "more levels", "a/b", "a/b/c", false },
+	{ "+ is one level only", "a/+", "a/b/c", false },
+	{ "prefix of a level", "a/b", "a/bc", false },
+	{ "# does not meet $ filters", "#", "$aws/things/t", false },
+	{ "+ does not meet $ filters", "+/things/#", "$aws/things/t", false },
+	{ "$ meets $", "$aws/+/t", "$aws/things/#", true },
+	{ "a republish below its own filter", "my/iot/topic/republish", "my/#", true },
+	{ "a republish beside its own filter", "my/iot/topic/republish", "my/iot/+", false },
+	{ "empty levels", "a//b", "a/+/b", true },
+};
+
+static void test_intersect(void **state)
+{
+	const struct intersect_case *c = *state;
+
+	assert_int_equal(rule_topic_filters_intersect(c->a, c->b), c->meet);
+	assert_int_equal(rule_topic_filters_intersect(c->b, c->a), c->meet);
+}
+
 static void test_match(void **state)
 {
 	const struct match_case *c = *state;
 
 	assert_null(rule_topic_filter_invalid(c->filter));
 	assert_int_equal(rule_topic_matches(c->filter, c->topic), c->match);
+	/* A topic name is a filter that only it matches. */
+	if (!rule_topic_name_invalid(c->topic))
+		assert_int_equal(rule_topic_filters_intersect(c->filter, c->topic),
+				 c->match);
 }
 
 struct filter_case {
@@ -152,6 +191,9 @@ int main(void)
 	failed += run_rows("topic matching", test_match, match_cases,
 			   sizeof(match_cases[0]),
 			   sizeof(match_cases) / sizeof(match_cases[0]));
+	failed += run_rows("filters that meet", test_intersect, intersect_cases,
+			   sizeof(intersect_cases[0]),
+			   sizeof(intersect_cases) / sizeof(intersect_cases[0]));
 	failed += run_rows("topic filters", test_filter, filter_cases,
 			   sizeof(filter_cases[0]),
 			   sizeof(filter_cases) / sizeof(filter_cases[0]));

@@ -176,5 +176,9 @@ const char *rule_topic_filter_invalid(const char *filter);
 /* NULL when @topic is a valid topic name to publish to, else why not. */
 const char *rule_topic_name_invalid(const char *topic);
 bool rule_topic_matches(const char *filter, const char *topic);
+/* Whether some topic matches both (valid) filters: a republish whose topic
+ * could reach its own rule's FROM filter, say.
+ */
+bool rule_topic_filters_intersect(const char *a, const char *b);
 
 #endif

@@ -86,3 +86,40 @@ bool rule_topic_matches(const char *filter, const char *topic)
 		t++;
 	}
 }
+
+/* The length of the level starting at @s. */
+static size_t level_length(const char *s)
+{
+	return strcspn(s, "/");
+}
+
+bool rule_topic_filters_intersect(const char *a, const char *b)
+{
+	/* A wildcard first level never matches a '$' topic, so it cannot meet
+	 * a filter whose first level is a literal starting with '$'.
+	 */
+	if ((a[0] == '$' && (b[0] == '+' || b[0] == '#')) ||
+	    (b[0] == '$' && (a[0] == '+' || a[0] == '#')))
+		return false;
+
+	for (;;) {
+		size_t la = level_length(a), lb = level_length(b);
+
+		if ((la == 1 && a[0] == '#') || (lb == 1 && b[0] == '#'))
+			return true;
+		if (!(la == 1 && a[0] == '+') && !(lb == 1 && b[0] == '+') &&
+		    (la != lb || memcmp(a, b, la)))
+			return false;	/* two different literal levels */
+		a += la;
+		b += lb;
+		if (!*a && !*b)
+			return true;
+		/* One ended: only a final "/#" on the other meets it. */
+		if (!*a)
+			return !strcmp(b, "/#");
+		if (!*b)
+			return !strcmp(a, "/#");
+		a++;
+		b++;
+	}
+}

@@ -69,8 +69,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(rule_template_render(tmpl, payload, &ctx));
 		rule_template_free(tmpl);
 	}
-	if (!rule_topic_filter_invalid(text))
-		rule_topic_matches(text, ctx.topic);
+	/* A topic name is a filter that only it matches: both must agree. */
+	if (!rule_topic_filter_invalid(text) && !rule_topic_name_invalid(topic) &&
+	    rule_topic_matches(text, topic) !=
+	    rule_topic_filters_intersect(text, topic))
+		abort();
 	cJSON_Delete(payload);
 out:
 	free(text);
