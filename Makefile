@@ -20,6 +20,7 @@ SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 # Fragments below add to these.
 PROGRAMS :=
+SAN_PROGRAMS :=
 HOST_TESTS :=
 FUZZERS :=
 
@@ -39,6 +40,7 @@ $(SAN)/bin/$(1): $(patsubst %.c,$(SAN)/obj/%.o,$(2))
 	@mkdir -p $$(@D)
 	$$(CC) $$(SANFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
 PROGRAMS += $(BUILD)/bin/$(1)
+SAN_PROGRAMS += $(SAN)/bin/$(1)
 endef
 
 # $(call host_test,NAME,SOURCES,LIBS): a sanitized test program whose output
@@ -71,6 +73,27 @@ $(SAN)/obj/%.o: %.c
 include $(sort $(wildcard agent/*.mk tests/*.mk))
 
 programs: $(PROGRAMS)
+san-programs: $(SAN_PROGRAMS)
+host-tests: $(HOST_TESTS)
+
+# Tests (tests/check.sh): `make check` installs what is missing, builds
+# everything with warnings as errors, lints, runs the host tests and the
+# in-VM suite, and ends with one line "N passed, N failed".
+.PHONY: check check-host check-vm lint deps san-programs host-tests
+check:
+	KDIR=$(KDIR) tests/check.sh all
+check-host:
+	tests/check.sh host
+check-vm:
+	KDIR=$(KDIR) tests/check.sh vm
+lint:
+	KDIR=$(KDIR) tests/check.sh lint
+deps:
+	tests/deps.sh
+
+# `make -s print-VAR` prints a variable, for the test scripts.
+print-%:
+	@echo '$($*)'
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
