@@ -114,7 +114,8 @@ bool rule_matches_topic(const struct rule *rule, const char *topic);
  * @result:	on RULE_MATCH, the SELECT result: an object, or any JSON value
  *		for SELECT VALUE, or NULL when SELECT VALUE gave Undefined (AWS
  *		then sends an empty payload). The caller frees it with
- *		cJSON_Delete(). NULL otherwise.
+ *		cJSON_Delete(). NULL otherwise. Ints of 16 digits or more are
+ *		cJSON_Raw items (their digits in valuestring), so none is lost.
  *
  * The topic is not checked against FROM: call rule_matches_topic() first.
  * Return: RULE_MATCH, RULE_NO_MATCH or RULE_ERROR.
