@@ -72,8 +72,10 @@ $(eval $(call host_test,libkthing_value,tests/libkthing_value.c $(LIBKTHING_SOUR
 
 $(eval $(call fuzzer,fuzz_kthing_value,tests/fuzz/fuzz_kthing_value.c agent/libkthing/value.c,-lm))
 
-# The in-VM test of the API links the archive (tests/vm.mk builds it).
-$(BUILD)/vm/kthingctl_libkthing: $(LIBKTHING_A)
-$(BUILD)/vm/kthingctl_libkthing: VM_PROG_LIBS = $(LIBKTHING_A) $(LIBKTHING_LIBS)
+# In-VM test programs using the library link the archive (tests/vm.mk
+# builds them).
+LIBKTHING_VM_PROGS := $(BUILD)/vm/kthingctl_libkthing $(BUILD)/vm/kthingctl_flood
+$(LIBKTHING_VM_PROGS): $(LIBKTHING_A)
+$(LIBKTHING_VM_PROGS): VM_PROG_LIBS = $(LIBKTHING_A) $(LIBKTHING_LIBS)
 
 endif

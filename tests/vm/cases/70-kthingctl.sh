@@ -162,6 +162,22 @@ exits "set --netlink on an unknown thing" 1 "no such thing" \
 exits "set --netlink a negative value" 1 "value out of range 0..100" \
 	"$kthingctl" set -n greenhouse vent -5
 
+# A listener that does not read overflows: watch marks the loss.
+"$kthingctl" watch --json --timeout 60 greenhouse >"$tmp/flood.json" 2>&1 &
+watcher=$!
+check "flood watcher joined the events group" wait_for listening "$watcher"
+kill -STOP "$watcher"
+check "5000 writes while the watcher is stopped" \
+	"$KTHING_BUILD/vm/kthingctl_flood" greenhouse fan 5000
+kill -CONT "$watcher"
+check "watch marks the overflow" \
+	wait_for grep -q '"event":"lost","thing":null,"lost":null' "$tmp/flood.json"
+check "and goes on with the events after it" \
+	wait_for sh -c "grep -A1 '\"event\":\"lost\"' '$tmp/flood.json' | grep -q '\"event\":\"applied\"'"
+kill "$watcher"
+wait "$watcher" 2>/dev/null
+watcher=
+
 # remove, watched
 "$kthingctl" watch --count 1 --timeout 120 >"$tmp/removed.txt" 2>&1 &
 watcher=$!
