@@ -63,10 +63,38 @@ $(BUILD)/examples/kthing-example: agent/libkthing/example.c $(LIBKTHING_SO)
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+
+LIBKTHING_PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	-e 's|@VERSION@|$(LIBKTHING_VERSION)|g'
+
 $(LIBKTHING_PC): agent/libkthing/libkthing.pc.in agent/libkthing.mk
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(LIBKTHING_VERSION)|g' \
-		$< > $@
+	$(LIBKTHING_PC_SED) $< > $@
+
+# The SDK as a distribution lays it out: the shared library with its links,
+# <kthing.h> and the UAPI header it includes (under kthing/, which the
+# pkg-config file adds to the include path), and the pkg-config file.
+.PHONY: install-libkthing uninstall-libkthing
+install-libkthing: $(LIBKTHING_SO)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/kthing/linux
+	install -m 0644 $(LIBKTHING_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIBKTHING_SO)) $(DESTDIR)$(LIBDIR)/$(LIBKTHING_SONAME)
+	ln -sf $(LIBKTHING_SONAME) $(DESTDIR)$(LIBDIR)/libkthing.so
+	install -m 0644 agent/libkthing/kthing.h $(DESTDIR)$(INCLUDEDIR)/kthing.h
+	install -m 0644 include/uapi/linux/kthing.h \
+		$(DESTDIR)$(INCLUDEDIR)/kthing/linux/kthing.h
+	$(LIBKTHING_PC_SED) agent/libkthing/libkthing.pc.in \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/libkthing.pc
+
+uninstall-libkthing:
+	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIBKTHING_SO)) \
+		$(DESTDIR)$(LIBDIR)/$(LIBKTHING_SONAME) \
+		$(DESTDIR)$(LIBDIR)/libkthing.so \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libkthing.pc \
+		$(DESTDIR)$(INCLUDEDIR)/kthing.h \
+		$(DESTDIR)$(INCLUDEDIR)/kthing/linux/kthing.h
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/kthing/linux $(DESTDIR)$(INCLUDEDIR)/kthing
 
 $(eval $(call host_test,libkthing_value,tests/libkthing_value.c $(LIBKTHING_SOURCES),-lcmocka $(LIBKTHING_LIBS)))
 
