@@ -14,7 +14,7 @@ LIBKTHING_MK := 1
 LIBKTHING_VERSION := 0.1.0
 LIBKTHING_SONAME := libkthing.so.0
 LIBKTHING_SOURCES := $(addprefix agent/libkthing/,value.c names.c clock.c \
-	device.c genl.c events.c requests.c)
+	device.c genl.c stream.c events.c requests.c)
 LIBKTHING_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0)
 
 CPPFLAGS += -Iagent/libkthing $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0)
@@ -96,8 +96,10 @@ uninstall-libkthing:
 		$(DESTDIR)$(INCLUDEDIR)/kthing/linux/kthing.h
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/kthing/linux $(DESTDIR)$(INCLUDEDIR)/kthing
 
+$(eval $(call host_test,libkthing_events,tests/libkthing_events.c agent/libkthing/stream.c agent/libkthing/genl.c,-lcmocka $(LIBKTHING_LIBS)))
 $(eval $(call host_test,libkthing_value,tests/libkthing_value.c $(LIBKTHING_SOURCES),-lcmocka $(LIBKTHING_LIBS)))
 
+$(eval $(call fuzzer,fuzz_kthing_events,tests/fuzz/fuzz_kthing_events.c agent/libkthing/stream.c agent/libkthing/genl.c,$(LIBKTHING_LIBS)))
 $(eval $(call fuzzer,fuzz_kthing_value,tests/fuzz/fuzz_kthing_value.c agent/libkthing/value.c,-lm))
 
 # In-VM test programs using the library link the archive (tests/vm.mk

@@ -30,4 +30,36 @@ void libkthing_copy_string(char *dst, size_t size, const struct nlattr *attr);
 void libkthing_parse_channel(struct nlattr **tb,
 			     struct kthing_channel_state *state);
 
+/* The latest sequence number seen from one thing. */
+struct seq_track {
+	uint32_t thing_id;
+	uint64_t seq;
+};
+
+/*
+ * Decoding notifications and tracking loss, apart from the socket (which
+ * events.c owns), so tests can feed it messages.
+ */
+struct libkthing_stream {
+	int family;			/* the kthing family's id */
+	kthing_event_cb cb;
+	void *arg;
+	struct seq_track *tracks;	/* one per thing seen */
+	size_t num_tracks;
+	size_t max_tracks;
+};
+
+void libkthing_stream_init(struct libkthing_stream *st, int family,
+			   kthing_event_cb cb, void *arg);
+void libkthing_stream_release(struct libkthing_stream *st);
+/* Decode and deliver every kthing event in one datagram; returns how many
+ * callbacks were made.
+ */
+int libkthing_stream_feed(struct libkthing_stream *st, void *datagram,
+			  size_t len);
+/* The socket overflowed: deliver a LOST event and forget every count. */
+int libkthing_stream_overflow(struct libkthing_stream *st);
+int libkthing_stream_track(struct libkthing_stream *st, uint32_t thing_id,
+			   uint64_t seq);
+
 #endif /* LIBKTHING_INTERNAL_H */
