@@ -18,3 +18,4 @@ $(eval $(call host_test,kthingctl_usage,tests/kthingctl_usage.c,-lcmocka))
 $(SAN)/tests/kthingctl_usage: | $(SAN)/bin/kthingctl
 
 $(eval $(call fuzzer,fuzz_thing_description,tests/fuzz/fuzz_thing_description.c $(KTHINGCTL_DESCRIPTION) agent/libkthing/value.c agent/libkthing/names.c,$(shell $(PKG_CONFIG) --libs libcjson) -lm))
+$(eval $(call host_test,kthingctl_configfs,tests/kthingctl_configfs.c agent/kthingctl/configfs.c agent/libkthing/names.c,-lcmocka))
