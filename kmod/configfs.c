@@ -255,9 +255,11 @@ static int kthing_cfs_parse(struct kthing_cfs_channel *ch, const char *page,
 		break;
 	case KTHING_CFS_exponent:
 		*why = "exponent must be an integer within -9 .. 9";
-		ret = kstrtos32(page, 0, &d->exponent);
-		if (!ret && (d->exponent < -9 || d->exponent > 9))
+		ret = kstrtos64(page, 0, &val);
+		if (!ret && (val < -9 || val > 9))
 			ret = -EINVAL;
+		if (!ret)
+			d->exponent = val;
 		break;
 	case KTHING_CFS_min:
 		*why = "min must be a 64-bit integer";

@@ -74,8 +74,15 @@ done_testing() {
 	echo "1..$tap_n"
 }
 
+# The IIO backend needs the IIO core; it stays loaded.
 core_load() {
+	modprobe -q industrialio
 	insmod "$KTHING_SRC/kthing.ko"
+}
+
+# core_sim_load: load kthing_sim.ko when it is built; fails otherwise.
+core_sim_load() {
+	[ -f "$KTHING_SRC/kthing_sim.ko" ] && insmod "$KTHING_SRC/kthing_sim.ko"
 }
 
 # Remove every thing left in configfs, then the module.

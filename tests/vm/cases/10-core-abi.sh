@@ -16,7 +16,7 @@ is "sysfs channels, one line each" "0 level actuator int virtual
 1 switch actuator bool virtual" "$(cat "/sys/class/kthing/kthing$id/channels")"
 
 sensor=
-if [ -f "$KTHING_SRC/kthing_sim.ko" ] && insmod "$KTHING_SRC/kthing_sim.ko"; then
+if core_sim_load; then
 	mkdir "$cfs/abisensor" "$cfs/abisensor/temp"
 	put "$cfs/abisensor/temp/kind" sensor
 	put "$cfs/abisensor/temp/backend" thermal

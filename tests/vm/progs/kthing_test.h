@@ -463,21 +463,32 @@ static inline int nlt_join_events(struct nlt *n)
 	return 0;
 }
 
+static inline int nlt_any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 /*
- * Collect events into @out until @timeout_ms passes without one, or @max
- * events arrived. Returns the number of events, or -errno (ENOBUFS when
+ * Collect events into @out until @timeout_ms passes without one, @max
+ * events arrived, or ten times @timeout_ms passed. Returns the number of events, or -errno (ENOBUFS when
  * the socket overflowed).
  */
 static inline int nlt_collect(struct nlt *n, struct nlt_msgs *out, int max,
 		       int timeout_ms)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(n->sk), .events = POLLIN };
+	uint64_t deadline = now_ns() + 10ULL * timeout_ms * 1000000;
 	struct nl_cb *cb;
 	int ret;
 
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, nlt_parse, out);
-	while (out->n < max && poll(&pfd, 1, timeout_ms) > 0) {
+	/* Events carry no request sequence number. */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, nlt_any_seq, NULL);
+	while (out->n < max && now_ns() < deadline &&
+	       poll(&pfd, 1, timeout_ms) > 0) {
 		ret = nl_recvmsgs(n->sk, cb);
 		if (ret == -NLE_NOMEM) {
 			nl_cb_put(cb);
