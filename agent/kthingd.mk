@@ -2,7 +2,7 @@
 
 include agent/libkthing.mk
 
-KTHINGD_LIBS := $(shell $(PKG_CONFIG) --libs libcjson sqlite3) -lpaho-mqtt3as -lm
+KTHINGD_LIBS := $(shell $(PKG_CONFIG) --libs libcjson sqlite3 libcrypto) -lpaho-mqtt3as -lm
 CPPFLAGS += $(shell $(PKG_CONFIG) --cflags libcjson)
 
 kthingd_config := agent/kthingd/config.c agent/kthingd/topic.c agent/kthingd/log.c
@@ -15,11 +15,11 @@ $(eval $(call host_test,kthingd_queue,tests/kthingd_queue.c agent/kthingd/queue.
 $(eval $(call fuzzer,fuzz_kthingd_config,tests/fuzz/fuzz_kthingd_config.c $(kthingd_config),$(shell $(PKG_CONFIG) --libs libcjson) -lm))
 
 kthingd_sources := $(addprefix agent/kthingd/,main.c config.c topic.c log.c backoff.c \
-	telemetry.c queue.c loop.c mqtt.c outbox.c relay.c events.c status.c notify.c)
+	telemetry.c queue.c loop.c mqtt.c certcheck.c outbox.c relay.c events.c status.c notify.c)
 
 $(eval $(call program,kthingd,$(kthingd_sources) $(LIBKTHING_SOURCES),$(KTHINGD_LIBS) $(LIBKTHING_LIBS) -lpthread))
 
 # Host tests against a real mosquitto (scripts printing TAP; they use the
 # sanitized build).
-HOST_TESTS += tests/kthingd_broker.sh
-tests/kthingd_broker.sh: $(SAN)/bin/kthingd
+HOST_TESTS += tests/kthingd_broker.sh tests/kthingd_tls.sh
+tests/kthingd_broker.sh tests/kthingd_tls.sh: $(SAN)/bin/kthingd

@@ -111,6 +111,18 @@ wait_status() {
 	return 1
 }
 
+# wait_status_min SOCKET PATH NUMBER SECONDS: wait for a counter to reach NUMBER.
+wait_status_min() {
+	local i v
+	for ((i = 0; i < $4 * 10; i++)); do
+		v=$(status_value "$1" "$2" 2>/dev/null)
+		[ -n "$v" ] && [ "$v" -ge "$3" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "# $2 is $v, expected at least $3" >&2
+	return 1
+}
+
 # start_kthingd NAME ARGS...: kthingd reading events from $WORK/NAME.fifo
 # (written through descriptor 7), status on $WORK/NAME.sock; sets KTHINGD_PID.
 start_kthingd() {

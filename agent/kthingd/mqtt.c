@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "backoff.h"
+#include "certcheck.h"
 #include "config.h"
 #include "counters.h"
 #include "log.h"
@@ -265,15 +266,26 @@ static int on_tls_error(const char *str, size_t len, void *context)
 	const char *reason = str, *p;
 	size_t n = len;
 
-	/* "error:0A000086:SSL routines::certificate verify failed:file:line:" */
-	p = memmem(str, len, "::", 2);
+	/*
+	 * "[thread:]error:0A000086:SSL routines:function:certificate verify
+	 * failed:file:line:": the reason is the fourth field after "error:".
+	 */
+	p = memmem(str, len, "error:", 6);
 	if (p) {
-		reason = p + 2;
-		n = len - (reason - str);
-		p = memchr(reason, ':', n);
-		if (p)
-			n = p - reason;
+		const char *end = str + len;
+		int fields = 0;
+
+		for (p += 6; p < end && fields < 3; p++)
+			if (*p == ':')
+				fields++;
+		if (fields == 3) {
+			reason = p;
+			p = memchr(reason, ':', end - reason);
+			n = (p ? p : end) - reason;
+		}
 	}
+	while (n && (reason[n - 1] == '\n' || reason[n - 1] == ' '))
+		n--;
 	pthread_mutex_lock(&m->lock);
 	if (s->generation == m->generation && !m->tls_error[0])
 		snprintf(m->tls_error, sizeof(m->tls_error), "%.*s", (int)n, reason);
@@ -364,6 +376,19 @@ static int connect_now(struct mqtt *m)
 	char error[320];
 	int rc;
 
+	/* Brokers often refuse an expired certificate by just hanging up. */
+	if (b->cert_file && certcheck_validity(b->cert_file, error, sizeof(error)) < 0) {
+		char what[512];
+
+		snprintf(what, sizeof(what), "broker.cert_file: %s; retrying slowly", error);
+		m->counters->connect_failures++;
+		m->counters->auth_failures++;
+		set_last_error(m, what);
+		log_problem(m, LOG_LEVEL_ERROR, what);
+		schedule_retry(m, true);
+		return -EKEYEXPIRED;
+	}
+
 	m->session = calloc(1, sizeof(*m->session));
 	if (!m->session)
 		return -ENOMEM;
@@ -419,7 +444,7 @@ static int connect_now(struct mqtt *m)
 		ssl.privateKey = b->key_file;
 		ssl.enableServerCertAuth = !b->tls_insecure;
 		ssl.verify = !b->tls_insecure;
-		ssl.sslVersion = MQTT_SSL_VERSION_TLS_1_2;
+		ssl.sslVersion = MQTT_SSL_VERSION_DEFAULT;
 		ssl.ssl_error_cb = on_tls_error;
 		ssl.ssl_error_context = m->session;
 		ssl.protos = b->alpn;
