@@ -251,6 +251,40 @@ if [ -f "$KTHING_SRC/kthing_sim.ko" ] && insmod "$KTHING_SRC/kthing_sim.ko"; the
 		echo "# GPIO backend not available: $(cat "$tmp/err")"
 		check "a failed GPIO apply left nothing" test ! -e "$cfs/relay"
 	fi
+
+	# Sensors: an IIO temperature and the sim's thermal zone, held at
+	# known values through debugfs.
+	sim=/sys/kernel/debug/kthing_sim
+	cat >"$tmp/env.json" <<'EOF'
+{"name":"env","channels":[
+ {"name":"temperature","kind":"sensor","backend":"iio","unit":"degC",
+  "exponent":-1,"min":-40,"max":125,"sample_period_ms":100,
+  "iio":{"device":"kthing-sim-env","channel":"temp"}},
+ {"name":"soc","kind":"sensor","backend":"thermal","unit":"degC",
+  "exponent":-3,"min":-40,"max":150,"sample_period_ms":100,
+  "thermal":{"zone":"kthing-sim"}}]}
+EOF
+	echo 23500 >"$sim/iio/temp"
+	echo 45250 >"$sim/thermal/temp"
+	exits "apply IIO and thermal sensors" 0 "" "$kthingctl" apply "$tmp/env.json"
+	got_values() {
+		"$kthingctl" get --json env >"$tmp/values" 2>&1 &&
+			[ "$(cat "$tmp/values")" = "$1" ]
+	}
+	check "get shows them exactly" wait_for got_values '{"temperature":23.5,"soc":45.250}'
+	exits "set refuses a sensor" 1 "set env temperature 20: temperature is a sensor, not an actuator" \
+		"$kthingctl" set env temperature 20
+	"$kthingctl" watch --count 1 --timeout 120 env >"$tmp/sample.txt" 2>&1 &
+	watcher=$!
+	check "sample watcher joined the events group" wait_for listening "$watcher"
+	echo 24100 >"$sim/iio/temp"
+	wait "$watcher"
+	watcher=
+	check "watch shows the new sample" \
+		grep -Eq "^[0-9:.]+ env #[0-9]+ sample temperature 24\.1$" "$tmp/sample.txt"
+	echo auto >"$sim/iio/temp"
+	echo auto >"$sim/thermal/temp"
+	exits "remove the sensors" 0 "" "$kthingctl" remove env
 	rmmod kthing_sim
 else
 	echo "# kthing_sim.ko not available: GPIO line resolution not tested here"
