@@ -304,6 +304,33 @@ static void test_broker_changed(void **state)
 	config_free(&cd);
 }
 
+/* The example file shipped with the sources stays valid. */
+static void test_example_file(void **state)
+{
+	char path[512], *slash, err[CONFIG_ERROR_SIZE] = "";
+	struct config c;
+	FILE *f;
+	char text[8192];
+	size_t len;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s", __FILE__);
+	slash = strrchr(path, '/');
+	snprintf(slash ? slash + 1 : path, sizeof(path) - (slash ? slash + 1 - path : 0),
+		 "../etc/kthingd.json.example");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	len = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	assert_int_equal(config_parse(text, len, NULL, CONFIG_NO_FILE_CHECKS, &c, err,
+				      sizeof(err)), 0);
+	assert_string_equal(c.thing_name, "greenhouse-7");
+	assert_int_equal(c.num_things, 2);
+	assert_false(c.things[1].telemetry);
+	assert_string_equal(c.queue.state_dir, "/var/lib/kthing");
+	config_free(&c);
+}
+
 int main(void)
 {
 	size_t n = sizeof(error_cases) / sizeof(error_cases[0]);
@@ -314,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_load_prefixes_path),
 		cmocka_unit_test(test_broker_changed),
+		cmocka_unit_test(test_example_file),
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
 	struct CMUnitTest *tests = calloc(n + nfixed, sizeof(*tests));
