@@ -208,12 +208,16 @@ static int transact(struct kthing_nl *nl, struct nl_msg *msg,
 		goto out;
 	}
 	err = 0;
+	/*
+	 * Read to the end even after a reply we could not keep, so the next
+	 * request does not meet the rest of this one.
+	 */
 	while (!req->done) {
 		err = nl_recvmsgs(nl->sk, cb);
-		/* The kernel's own errno beats libnl's translation of it. */
-		if (req->error || err < 0)
+		if (err < 0 && !req->done)
 			break;
 	}
+	/* The kernel's own errno beats libnl's translation of it. */
 	if (req->error)
 		err = req->error;
 	else if (err < 0)
