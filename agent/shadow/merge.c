@@ -45,11 +45,13 @@ cJSON *shadow_metadata_for(const cJSON *value, int64_t now)
 	return out;
 }
 
+/* Set @key to @item (taken), keeping the key where it was. */
 static int replace(cJSON *obj, const char *key, cJSON *item)
 {
 	if (!item)
 		return -1;
-	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		return cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item) ? 0 : -1;
 	if (!cJSON_AddItemToObject(obj, key, item)) {
 		cJSON_Delete(item);
 		return -1;

@@ -26,6 +26,7 @@ static char *const request_topics[] = {
 	"$aws/things/+/shadow/name/+/delete",
 };
 #define N_TOPICS (sizeof(request_topics) / sizeof(request_topics[0]))
+#define BUFFERED_MAX 4096
 
 struct broker {
 	MQTTAsync client;
@@ -205,6 +206,8 @@ int broker_create(struct broker **out, const struct shadowd_config *cfg,
 		default_client_id(client_id, sizeof(client_id));
 
 	copts.MQTTVersion = MQTTVERSION_3_1_1;
+	/* Paho's queue of messages not yet written: responses wait there. */
+	copts.maxBufferedMessages = BUFFERED_MAX;
 	rc = MQTTAsync_createWithOptions(&b->client, cfg->broker_uri, client_id,
 					 MQTTCLIENT_PERSISTENCE_NONE, NULL, &copts);
 	if (rc != MQTTASYNC_SUCCESS) {
@@ -282,16 +285,23 @@ bool broker_connected(struct broker *b)
 }
 
 int broker_publish(struct broker *b, const char *topic, const void *payload,
-		   size_t len, bool retain)
+		   size_t len, bool retain, unsigned int wait_ms)
 {
 	MQTTAsync_message msg = MQTTAsync_message_initializer;
+	struct timespec tick = { 0, 1000 * 1000 };
+	unsigned int waited = 0;
 	int rc;
 
 	msg.payload = (void *)payload;
 	msg.payloadlen = (int)len;
 	msg.qos = 1;
 	msg.retained = retain;
-	rc = MQTTAsync_sendMessage(b->client, topic, &msg, NULL);
+	/* A full send queue drains as the broker acknowledges: wait a little. */
+	while ((rc = MQTTAsync_sendMessage(b->client, topic, &msg, NULL)) ==
+	       MQTTASYNC_MAX_BUFFERED_MESSAGES && waited < wait_ms) {
+		nanosleep(&tick, NULL);
+		waited++;
+	}
 	if (rc != MQTTASYNC_SUCCESS) {
 		log_debug("publishing on %s failed: %s", topic, MQTTAsync_strerror(rc));
 		return -1;

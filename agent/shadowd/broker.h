@@ -31,9 +31,13 @@ int broker_connect(struct broker *b);
 /* True when the last connect attempt failed and none is under way. */
 bool broker_needs_connect(struct broker *b);
 bool broker_connected(struct broker *b);
-/* QoS 1, not retained unless @retain. */
+/*
+ * QoS 1, not retained unless @retain. When paho's send queue is full, wait
+ * up to @wait_ms for room; 0 from the broker's own thread, which must not
+ * wait.
+ */
 int broker_publish(struct broker *b, const char *topic, const void *payload,
-		   size_t len, bool retain);
+		   size_t len, bool retain, unsigned int wait_ms);
 /* Disconnect, waiting up to @timeout_ms for queued messages to leave. */
 void broker_disconnect(struct broker *b, unsigned int timeout_ms);
 void broker_destroy(struct broker *b);

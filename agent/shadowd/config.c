@@ -5,6 +5,7 @@
  * silently falls back to a default.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,9 +243,14 @@ int config_load(struct shadowd_config *cfg, const char *path, bool must_exist,
 		return -1;
 	}
 	root = cJSON_ParseWithOpts(text, &end, true);
+	if (!root) {
+		end = cJSON_GetErrorPtr();
+		snprintf(err, errlen, "%s: invalid JSON near byte %td", path,
+			 end ? end - text : (ptrdiff_t)0);
+		goto out;
+	}
 	if (!cJSON_IsObject(root)) {
-		snprintf(err, errlen, "%s: not a JSON object (error near byte %td)", path,
-			 root ? 0 : (end ? end - text : 0));
+		snprintf(err, errlen, "%s: must be a JSON object", path);
 		goto out;
 	}
 	if (check_keys(&c, root, "", keys) ||

@@ -2,14 +2,19 @@
 /*
  * kthing-shadowd: the AWS IoT Device Shadow service over any MQTT broker.
  *
- * Requests are served on the broker client's thread, one at a time, under
- * svc_lock; the main thread only waits for signals, retries a failed first
- * connection and publishes the status document.
+ * The broker client's thread queues requests; a worker thread serves them
+ * in batches, one transaction and one disk sync per batch, so a slow disk
+ * costs latency rather than throughput. The queue is bounded: a request
+ * that finds it full is refused with 429, as AWS refuses a client with too
+ * many requests in flight. The main
+ * thread waits for signals, retries a failed first connection and
+ * publishes the status document.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,15 @@
 #include "store.h"
 
 #define EXIT_CONFIG 2
+#define QUEUE_MAX 1024	/* requests waiting for the worker... */
+#define QUEUE_BYTES_MAX (16u << 20)	/* ...and their payloads' bytes */
+#define BATCH_MAX 128	/* requests sharing one transaction */
+
+struct pending {
+	char *topic;
+	void *payload;
+	size_t len;
+};
 
 struct daemon {
 	struct shadowd_config cfg;
@@ -31,6 +45,16 @@ struct daemon {
 	pthread_mutex_t svc_lock;
 	struct service svc;
 	int64_t started;
+
+	/* Protects the queue, busy and stopping. */
+	pthread_mutex_t q_lock;
+	pthread_cond_t q_ready;	/* something queued, or stopping */
+	pthread_cond_t q_room;	/* the worker took a batch, or went idle */
+	struct pending queue[QUEUE_MAX];
+	size_t q_head, queued, queued_bytes;
+	bool busy, stopping;
+	pthread_t worker;
+	atomic_uint_fast64_t busy_refusals;	/* 429s sent */
 };
 
 static int64_t now_s(void)
@@ -38,20 +62,144 @@ static int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
+/*
+ * Too much waiting already: refuse with 429 rather than block, because the
+ * broker client's thread must never wait (paho holds its lock meanwhile).
+ */
+static void refuse_busy(struct daemon *d, const char *topic, const void *payload, size_t len)
+{
+	struct shadow_request req;
+	struct shadow_error err;
+	struct shadow_topic t;
+	char reply[256];
+	char *doc;
+
+	/* Not svc_lock: the worker may hold it while it waits for paho. */
+	atomic_fetch_add(&d->busy_refusals, 1);
+	if (!shadow_topic_parse(topic, &t) || t.suffix != SHADOW_SUFFIX_NONE)
+		return;
+	t.suffix = SHADOW_SUFFIX_REJECTED;
+	if (!shadow_topic_format(&t, reply, sizeof(reply)))
+		return;
+	shadow_request_parse_token(payload, len, &req);
+	shadow_error_set(&err, SHADOW_TOO_MANY_REQUESTS, "Too Many Requests");
+	doc = shadow_build_error(&err, req.has_client_token ? req.client_token : NULL, now_s());
+	if (doc)
+		broker_publish(d->broker, reply, doc, strlen(doc), false, 0);
+	cJSON_free(doc);
+}
+
+/* On the broker's thread: queue a copy for the worker. Never blocks. */
 static void on_request(void *ctx, const char *topic, const void *payload, size_t len)
 {
 	struct daemon *d = ctx;
+	struct pending p;
+	bool full;
 
-	pthread_mutex_lock(&d->svc_lock);
-	service_handle(&d->svc, topic, payload, len, now_s());
-	pthread_mutex_unlock(&d->svc_lock);
+	pthread_mutex_lock(&d->q_lock);
+	full = d->queued == QUEUE_MAX || d->queued_bytes + len > QUEUE_BYTES_MAX;
+	pthread_mutex_unlock(&d->q_lock);
+	if (full) {
+		refuse_busy(d, topic, payload, len);
+		return;
+	}
+	p.topic = strdup(topic);
+	p.payload = malloc(len ? len : 1);
+	p.len = len;
+	if (!p.topic || !p.payload) {
+		log_error("out of memory: dropped a request on %s", topic);
+		free(p.topic);
+		free(p.payload);
+		return;
+	}
+	memcpy(p.payload, payload, len);
+	pthread_mutex_lock(&d->q_lock);
+	if (d->stopping) {
+		pthread_mutex_unlock(&d->q_lock);
+		free(p.topic);
+		free(p.payload);
+		return;
+	}
+	d->queue[(d->q_head + d->queued) % QUEUE_MAX] = p;
+	d->queued++;
+	d->queued_bytes += len;
+	pthread_cond_signal(&d->q_ready);
+	pthread_mutex_unlock(&d->q_lock);
+}
+
+static void *worker(void *arg)
+{
+	struct pending batch[BATCH_MAX];
+	struct daemon *d = arg;
+	size_t n;
+
+	for (;;) {
+		pthread_mutex_lock(&d->q_lock);
+		d->busy = false;
+		pthread_cond_broadcast(&d->q_room);
+		while (!d->queued && !d->stopping)
+			pthread_cond_wait(&d->q_ready, &d->q_lock);
+		if (!d->queued) {
+			pthread_mutex_unlock(&d->q_lock);
+			return NULL;
+		}
+		for (n = 0; n < BATCH_MAX && d->queued; n++, d->queued--) {
+			batch[n] = d->queue[d->q_head];
+			d->queued_bytes -= batch[n].len;
+			d->q_head = (d->q_head + 1) % QUEUE_MAX;
+		}
+		d->busy = true;
+		pthread_cond_broadcast(&d->q_room);
+		pthread_mutex_unlock(&d->q_lock);
+
+		pthread_mutex_lock(&d->svc_lock);
+		service_batch_begin(&d->svc, now_s());
+		for (size_t i = 0; i < n; i++)
+			service_handle(&d->svc, batch[i].topic, batch[i].payload,
+				       batch[i].len, now_s());
+		service_batch_end(&d->svc);
+		pthread_mutex_unlock(&d->svc_lock);
+		for (size_t i = 0; i < n; i++) {
+			free(batch[i].topic);
+			free(batch[i].payload);
+		}
+	}
+}
+
+/* Wait up to @ms for the worker to have served everything queued. */
+static void drain(struct daemon *d, unsigned int ms)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&d->q_lock);
+	while ((d->queued || d->busy) &&
+	       pthread_cond_timedwait(&d->q_room, &d->q_lock, &deadline) == 0)
+		;
+	pthread_mutex_unlock(&d->q_lock);
+}
+
+static void stop_worker(struct daemon *d)
+{
+	pthread_mutex_lock(&d->q_lock);
+	d->stopping = true;
+	pthread_cond_broadcast(&d->q_ready);
+	pthread_cond_broadcast(&d->q_room);
+	pthread_mutex_unlock(&d->q_lock);
+	pthread_join(d->worker, NULL);
 }
 
 static int publish_response(void *ctx, const char *topic, const char *payload, size_t len)
 {
 	struct daemon *d = ctx;
 
-	return broker_publish(d->broker, topic, payload, len, false);
+	return broker_publish(d->broker, topic, payload, len, false, 5000);
 }
 
 static void add_u64(cJSON *obj, const char *key, uint64_t v)
@@ -63,6 +211,7 @@ static void add_u64(cJSON *obj, const char *key, uint64_t v)
 static char *status_document(struct daemon *d)
 {
 	static const char *const code_names[] = { "400", "404", "409", "413", "415", "500" };
+	/* 429s are the "busy" counter: they never reach the service. */
 	struct broker_counters bc;
 	struct service_counters sc;
 	cJSON *root = cJSON_CreateObject(), *c, *codes;
@@ -85,12 +234,13 @@ static char *status_document(struct daemon *d)
 		add_u64(root, "shadows", live);
 	c = cJSON_AddObjectToObject(root, "counters");
 	if (c) {
-		add_u64(c, "requests", sc.requests);
+		add_u64(c, "requests", sc.requests + atomic_load(&d->busy_refusals));
 		add_u64(c, "accepted", sc.accepted);
-		add_u64(c, "rejected", sc.rejected);
+		add_u64(c, "rejected", sc.rejected + atomic_load(&d->busy_refusals));
 		codes = cJSON_AddObjectToObject(c, "rejected_by_code");
 		for (size_t i = 0; codes && i < 6; i++)
 			add_u64(codes, code_names[i], sc.by_code[i]);
+		add_u64(c, "busy", atomic_load(&d->busy_refusals));
 		add_u64(c, "ignored", sc.ignored);
 		add_u64(c, "publish_failures", sc.publish_failures);
 		add_u64(c, "store_failures", sc.store_failures);
@@ -111,7 +261,7 @@ static void publish_status(struct daemon *d)
 		return;
 	doc = status_document(d);
 	if (doc)
-		broker_publish(d->broker, d->cfg.status_topic, doc, strlen(doc), true);
+		broker_publish(d->broker, d->cfg.status_topic, doc, strlen(doc), true, 0);
 	cJSON_free(doc);
 }
 
@@ -209,7 +359,13 @@ int main(int argc, char **argv)
 	};
 	const char *config_path = SHADOWD_CONFIG_PATH, *broker_uri = NULL, *db = NULL;
 	bool explicit_config = false, verbose = false, check_only = false;
-	struct daemon d = { .svc_lock = PTHREAD_MUTEX_INITIALIZER };
+	struct daemon d = {
+		.svc_lock = PTHREAD_MUTEX_INITIALIZER,
+		.q_lock = PTHREAD_MUTEX_INITIALIZER,
+		.q_ready = PTHREAD_COND_INITIALIZER,
+		.q_room = PTHREAD_COND_INITIALIZER,
+	};
+	bool worker_started = false;
 	char err[512];
 	sigset_t signals;
 	int opt, ret = EXIT_FAILURE;
@@ -277,6 +433,11 @@ int main(int argc, char **argv)
 	d.svc.publish = publish_response;
 	d.svc.publish_ctx = &d;
 
+	if (pthread_create(&d.worker, NULL, worker, &d)) {
+		log_error("cannot start the worker thread");
+		goto out;
+	}
+	worker_started = true;
 	if (broker_create(&d.broker, &d.cfg, on_request, on_connected, &d, err, sizeof(err))) {
 		log_error("%s", err);
 		ret = EXIT_CONFIG;
@@ -286,16 +447,18 @@ int main(int argc, char **argv)
 		 d.cfg.db_path, d.cfg.limits.max_state_bytes, d.cfg.limits.max_depth);
 	ret = serve(&d, &signals);
 
+	/* Serve what was received, then leave. */
+	drain(&d, 2000);
 	if (d.cfg.status_topic && broker_connected(d.broker))
 		broker_publish(d.broker, d.cfg.status_topic, "{\"state\":\"offline\"}",
-			       strlen("{\"state\":\"offline\"}"), true);
+			       strlen("{\"state\":\"offline\"}"), true, 1000);
 	broker_disconnect(d.broker, 2000);
 out:
+	if (worker_started)
+		stop_worker(&d);
 	broker_destroy(d.broker);
-	pthread_mutex_lock(&d.svc_lock);
 	store_close(d.svc.store);
-	d.svc.store = NULL;
-	pthread_mutex_unlock(&d.svc_lock);
+	service_free(&d.svc);
 	config_free(&d.cfg);
 	return ret;
 }

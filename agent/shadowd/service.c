@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * get, update and delete against the store, answered on the same topics
- * AWS IoT answers on. An update is written to the store before anything is
- * published, so an accepted update is always a durable one.
+ * AWS IoT answers on. Responses wait until the store has committed the
+ * batch they belong to, so an accepted update is always a durable one.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +21,45 @@ static void count_code(struct service *svc, int code)
 			svc->counters.by_code[i]++;
 }
 
-static void publish(struct service *svc, const char *topic, char *payload)
+static void send_now(struct service *svc, const char *topic, const char *payload)
 {
+	if (svc->publish(svc->publish_ctx, topic, payload, strlen(payload)))
+		svc->counters.publish_failures++;
+}
+
+/* Queue @payload (taken) for @topic until the batch ends. */
+static void queue(struct service *svc, const char *topic, char *payload, bool rejection)
+{
+	struct service_response *r;
+
 	if (!payload) {
 		svc->counters.publish_failures++;
 		log_error("out of memory building the response for %s", topic);
 		return;
 	}
-	if (svc->publish(svc->publish_ctx, topic, payload, strlen(payload)))
+	if (svc->out_n == svc->out_cap) {
+		size_t cap = svc->out_cap ? svc->out_cap * 2 : 16;
+		struct service_response *grown = realloc(svc->out, cap * sizeof(*grown));
+
+		if (!grown) {
+			svc->counters.publish_failures++;
+			cJSON_free(payload);
+			return;
+		}
+		svc->out = grown;
+		svc->out_cap = cap;
+	}
+	r = &svc->out[svc->out_n];
+	r->topic = strdup(topic);
+	if (!r->topic) {
 		svc->counters.publish_failures++;
-	cJSON_free(payload);
+		cJSON_free(payload);
+		return;
+	}
+	r->payload = payload;
+	r->rejection = rejection;
+	r->request = svc->batch_requests - 1;
+	svc->out_n++;
 }
 
 static void respond(struct service *svc, const struct shadow_topic *req,
@@ -43,7 +73,7 @@ static void respond(struct service *svc, const struct shadow_topic *req,
 		cJSON_free(payload);
 		return;
 	}
-	publish(svc, topic, payload);
+	queue(svc, topic, payload, suffix == SHADOW_SUFFIX_REJECTED);
 }
 
 static void reject(struct service *svc, const struct shadow_topic *req,
@@ -225,37 +255,147 @@ static void reject_bad_topic(struct service *svc, const char *topic, int64_t now
 					 "Invalid thing name or shadow name");
 			svc->counters.rejected++;
 			count_code(svc, err.code);
-			publish(svc, reply, shadow_build_error(&err, NULL, now));
+			queue(svc, reply, shadow_build_error(&err, NULL, now), true);
 			return;
 		}
 	}
 	svc->counters.ignored++;
 }
 
+/* Note where request number batch_requests would be rejected. */
+static bool track_request(struct service *svc, const struct shadow_topic *t,
+			  const void *payload, size_t len)
+{
+	struct shadow_request req;
+	struct shadow_topic rt = *t;
+	unsigned int i = svc->batch_requests;
+
+	if (i >= svc->req_cap) {
+		size_t cap = svc->req_cap ? svc->req_cap * 2 : 16;
+		void *a = realloc(svc->reject_topic, cap * sizeof(*svc->reject_topic));
+
+		if (!a)
+			return false;
+		svc->reject_topic = a;
+		a = realloc(svc->token, cap * sizeof(*svc->token));
+		if (!a)
+			return false;
+		svc->token = a;
+		svc->req_cap = cap;
+	}
+	rt.suffix = SHADOW_SUFFIX_REJECTED;
+	shadow_topic_format(&rt, svc->reject_topic[i], sizeof(svc->reject_topic[i]));
+	shadow_request_parse_token(payload, len, &req);
+	snprintf(svc->token[i], sizeof(svc->token[i]), "%s", req.client_token);
+	svc->batch_requests++;
+	return true;
+}
+
+void service_batch_begin(struct service *svc, int64_t now)
+{
+	svc->in_batch = true;
+	svc->batch_requests = 0;
+	svc->batch_now = now;
+	svc->began = store_begin(svc->store) == 0;
+	if (!svc->began)
+		log_warn("starting a transaction: %s", store_error(svc->store));
+}
+
+/* The batch did not commit: every request that was not refused gets 500. */
+static void fail_batch(struct service *svc)
+{
+	struct shadow_error err;
+	unsigned int last = UINT_MAX;
+
+	shadow_error_set(&err, SHADOW_INTERNAL, "Internal service failure");
+	for (size_t i = 0; i < svc->out_n; i++) {
+		struct service_response *r = &svc->out[i];
+		char *doc;
+
+		if (r->rejection) {
+			send_now(svc, r->topic, r->payload);
+			continue;
+		}
+		if (r->request == last)
+			continue;
+		last = r->request;
+		svc->counters.accepted--;
+		svc->counters.rejected++;
+		count_code(svc, err.code);
+		doc = shadow_build_error(&err, svc->token[r->request][0] ?
+					 svc->token[r->request] : NULL, svc->batch_now);
+		if (doc)
+			send_now(svc, svc->reject_topic[r->request], doc);
+		cJSON_free(doc);
+	}
+}
+
+void service_batch_end(struct service *svc)
+{
+	bool committed = true;
+
+	if (svc->began && store_commit(svc->store)) {
+		svc->counters.store_failures++;
+		log_error("committing %u requests: %s", svc->batch_requests,
+			  store_error(svc->store));
+		store_rollback(svc->store);
+		committed = false;
+	}
+	if (committed)
+		for (size_t i = 0; i < svc->out_n; i++)
+			send_now(svc, svc->out[i].topic, svc->out[i].payload);
+	else
+		fail_batch(svc);
+	for (size_t i = 0; i < svc->out_n; i++) {
+		free(svc->out[i].topic);
+		cJSON_free(svc->out[i].payload);
+	}
+	svc->out_n = 0;
+	svc->in_batch = false;
+	svc->began = false;
+}
+
 void service_handle(struct service *svc, const char *topic,
 		    const void *payload, size_t len, int64_t now)
 {
+	bool own_batch = !svc->in_batch;
 	struct shadow_topic t;
 
+	if (own_batch)
+		service_batch_begin(svc, now);
 	svc->counters.requests++;
 	if (!shadow_topic_parse(topic, &t)) {
 		log_debug("not a valid shadow request topic: %.200s", topic);
 		reject_bad_topic(svc, topic, now);
-		return;
-	}
-	if (t.suffix != SHADOW_SUFFIX_NONE) {
+	} else if (t.suffix != SHADOW_SUFFIX_NONE) {
 		svc->counters.ignored++;
-		return;
+	} else if (!track_request(svc, &t, payload, len)) {
+		svc->counters.ignored++;
+		log_error("out of memory: dropped a request on %s", topic);
+	} else {
+		switch (t.op) {
+		case SHADOW_OP_GET:
+			handle_get(svc, &t, payload, len, now);
+			break;
+		case SHADOW_OP_UPDATE:
+			handle_update(svc, &t, payload, len, now);
+			break;
+		case SHADOW_OP_DELETE:
+			handle_delete(svc, &t, payload, len, now);
+			break;
+		}
 	}
-	switch (t.op) {
-	case SHADOW_OP_GET:
-		handle_get(svc, &t, payload, len, now);
-		break;
-	case SHADOW_OP_UPDATE:
-		handle_update(svc, &t, payload, len, now);
-		break;
-	case SHADOW_OP_DELETE:
-		handle_delete(svc, &t, payload, len, now);
-		break;
-	}
+	if (own_batch)
+		service_batch_end(svc);
+}
+
+void service_free(struct service *svc)
+{
+	free(svc->out);
+	free(svc->reject_topic);
+	free(svc->token);
+	svc->out = NULL;
+	svc->reject_topic = NULL;
+	svc->token = NULL;
+	svc->out_cap = svc->out_n = svc->req_cap = 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SQLite store. WAL mode with synchronous=FULL: a put that returned is on
- * disk, so an update is acknowledged only once it survives a crash.
+ * SQLite store. WAL mode with synchronous=FULL: a committed write is on
+ * disk, so an update is acknowledged only once it survives a crash. Writes
+ * are grouped in transactions so that many updates share one sync.
  *
  * Schema version 1 (PRAGMA user_version):
  *   shadows(thing, name, document, version, created, updated, deleted)
@@ -200,6 +201,21 @@ int store_delete(struct store *st, const char *thing, const char *name,
 	bind_names(st->del, thing, name);
 	sqlite3_bind_int64(st->del, 3, now);
 	return finish(st->del, sqlite3_step(st->del) == SQLITE_DONE ? 0 : -1);
+}
+
+int store_begin(struct store *st)
+{
+	return exec(st->db, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *st)
+{
+	return exec(st->db, "COMMIT");
+}
+
+void store_rollback(struct store *st)
+{
+	exec(st->db, "ROLLBACK");
 }
 
 int store_purge_deleted(struct store *st, int64_t before)

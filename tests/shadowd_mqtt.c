@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kthing-shadowd end to end: a real mosquitto on a free loopback port, the
+ * sanitized daemon (build/san/bin/kthing-shadowd), and a paho client that
+ * speaks the AWS IoT Device Shadow protocol to it. Prints TAP.
+ *
+ * SHADOWD_MANY sets how many shadows the scale test creates (10000).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <MQTTClient.h>
+#include <cjson/cJSON.h>
+
+#define DAEMON "build/san/bin/kthing-shadowd"
+#define INBOX_MAX 64
+
+static int test_no, failures;
+static char dir[64], uri[64], conf[128], db[128];
+static pid_t mosquitto_pid, shadowd_pid;
+static MQTTClient client;
+
+struct message {
+	char *topic;
+	char *payload;
+};
+static struct message inbox[INBOX_MAX];
+static int inbox_n;
+
+static void ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", cond ? "ok" : "not ok", ++test_no);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!cond)
+		failures++;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int free_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len))
+		return -1;
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+static bool port_open(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	bool open;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	open = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return open;
+}
+
+static pid_t spawn(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		FILE *f = freopen(log, "a", stderr);
+
+		(void)f;
+		dup2(2, 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		fprintf(stderr, "cannot write %s\n", path);
+		exit(1);
+	}
+}
+
+static void clear_inbox(void)
+{
+	for (int i = 0; i < inbox_n; i++) {
+		free(inbox[i].topic);
+		free(inbox[i].payload);
+	}
+	inbox_n = 0;
+}
+
+/* Receive for up to @ms; true when a message arrived. */
+static bool pump(int ms)
+{
+	MQTTClient_message *msg = NULL;
+	char *topic = NULL;
+	int len = 0;
+
+	if (MQTTClient_receive(client, &topic, &len, &msg, ms) != MQTTCLIENT_SUCCESS || !msg) {
+		if (topic)
+			MQTTClient_free(topic);
+		return false;
+	}
+	if (inbox_n == INBOX_MAX) {
+		free(inbox[0].topic);
+		free(inbox[0].payload);
+		memmove(inbox, inbox + 1, sizeof(inbox[0]) * (INBOX_MAX - 1));
+		inbox_n--;
+	}
+	inbox[inbox_n].topic = strdup(topic);
+	inbox[inbox_n].payload = strndup(msg->payload, msg->payloadlen);
+	inbox_n++;
+	MQTTClient_freeMessage(&msg);
+	MQTTClient_free(topic);
+	return true;
+}
+
+static bool in_inbox(const char *topic)
+{
+	for (int i = 0; i < inbox_n; i++)
+		if (strcmp(inbox[i].topic, topic) == 0)
+			return true;
+	return false;
+}
+
+/* The payload of the first message on @topic, waiting up to 5 s. */
+static const char *wait_for(const char *topic)
+{
+	double deadline = now_ms() + 5000;
+
+	for (;;) {
+		for (int i = 0; i < inbox_n; i++)
+			if (strcmp(inbox[i].topic, topic) == 0)
+				return inbox[i].payload;
+		if (now_ms() > deadline)
+			return NULL;
+		pump(100);
+	}
+}
+
+static void publish(const char *topic, const char *payload, int qos)
+{
+	MQTTClient_deliveryToken tok;
+	int rc = MQTTClient_publish(client, topic, (int)strlen(payload), payload, qos, 0, &tok);
+
+	if (rc != MQTTCLIENT_SUCCESS)
+		fprintf(stderr, "publish %s: %d\n", topic, rc);
+	else if (qos)
+		MQTTClient_waitForCompletion(client, tok, 5000);
+}
+
+/* Number @key of JSON @payload, -1 when absent. */
+static double num(const char *payload, const char *key)
+{
+	cJSON *j = payload ? cJSON_Parse(payload) : NULL;
+	cJSON *v = cJSON_GetObjectItem(j, key);
+	double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+
+	cJSON_Delete(j);
+	return d;
+}
+
+static bool has(const char *payload, const char *text)
+{
+	return payload && strstr(payload, text);
+}
+
+static bool start_shadowd(void)
+{
+	char *argv[] = { DAEMON, "-c", conf, "-v", NULL };
+	char log[160];
+
+	snprintf(log, sizeof(log), "%s/shadowd.log", dir);
+	clear_inbox();
+	shadowd_pid = spawn(argv, log);
+	/* Online once subscribed: its retained status says so. */
+	for (double deadline = now_ms() + 10000; now_ms() < deadline;) {
+		const char *st = wait_for("kthing/shadowd/status");
+
+		if (has(st, "\"online\"") && has(st, "\"connects\":1")) {
+			clear_inbox();
+			return true;
+		}
+		clear_inbox();
+	}
+	return false;
+}
+
+static int stop_shadowd(int sig)
+{
+	int status = -1;
+
+	kill(shadowd_pid, sig);
+	waitpid(shadowd_pid, &status, 0);
+	shadowd_pid = 0;
+	return status;
+}
+
+static bool connect_client(void)
+{
+	MQTTClient_connectOptions opts = MQTTClient_connectOptions_initializer;
+	static char *const topics[] = {
+		"$aws/things/+/shadow/+/+",
+		"$aws/things/+/shadow/name/+/+/+",
+		"kthing/shadowd/status",
+	};
+	int qos[] = { 1, 1, 1 };
+
+	if (MQTTClient_create(&client, uri, "shadowd-test-app", MQTTCLIENT_PERSISTENCE_NONE,
+			      NULL) != MQTTCLIENT_SUCCESS)
+		return false;
+	opts.cleansession = 1;
+	opts.keepAliveInterval = 30;
+	return MQTTClient_connect(client, &opts) == MQTTCLIENT_SUCCESS &&
+	       MQTTClient_subscribeMany(client, 3, topics, qos) == MQTTCLIENT_SUCCESS;
+}
+
+static void cleanup(void)
+{
+	char cmd[128];
+
+	if (shadowd_pid > 0)
+		stop_shadowd(SIGKILL);
+	if (mosquitto_pid > 0) {
+		kill(mosquitto_pid, SIGTERM);
+		waitpid(mosquitto_pid, NULL, 0);
+	}
+	if (failures == 0 && dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			fprintf(stderr, "could not remove %s\n", dir);
+	} else if (dir[0]) {
+		fprintf(stderr, "# logs kept in %s\n", dir);
+	}
+}
+
+#define T "$aws/things/lamp/shadow"
+#define N "$aws/things/lamp/shadow/name/config"
+
+static void protocol_flows(void)
+{
+	const char *p, *d, *docs;
+	char big[9000];
+
+	publish(T "/get", "{\"clientToken\":\"g-1\"}", 1);
+	p = wait_for(T "/get/rejected");
+	ok(num(p, "code") == 404 && has(p, "\"clientToken\":\"g-1\"") &&
+	   has(p, "No shadow exists with name: 'lamp'"), "get on a missing shadow: 404 %s", p);
+	clear_inbox();
+
+	publish(T "/update", "{\"state\":{\"desired\":{\"relay\":true,\"level\":3},"
+		"\"reported\":{\"relay\":false,\"level\":3}},\"clientToken\":\"u-1\"}", 1);
+	p = wait_for(T "/update/accepted");
+	d = wait_for(T "/update/delta");
+	docs = wait_for(T "/update/documents");
+	ok(num(p, "version") == 1 && has(p, "\"clientToken\":\"u-1\"") &&
+	   has(p, "\"metadata\":{\"desired\":{\"relay\":{\"timestamp\":"),
+	   "update accepted at version 1 with metadata: %s", p);
+	ok(num(d, "version") == 1 && has(d, "\"state\":{\"relay\":true}"),
+	   "delta carries only the differing key: %s", d);
+	ok(has(docs, "\"previous\":{\"state\":{},\"metadata\":{},\"version\":0}") &&
+	   has(docs, "\"current\":{\"state\":{\"desired\":"), "documents: %s", docs);
+	clear_inbox();
+
+	publish(T "/update", "{\"state\":{\"reported\":{\"relay\":true}},\"version\":1}", 1);
+	p = wait_for(T "/update/accepted");
+	ok(num(p, "version") == 2, "versions increase: %s", p);
+	/* The delta would have come before the documents. */
+	ok(wait_for(T "/update/documents") && !in_inbox(T "/update/delta"),
+	   "no delta once reported matches desired");
+	clear_inbox();
+
+	publish(T "/update", "{\"state\":{\"desired\":{\"relay\":false}},\"version\":1,"
+		"\"clientToken\":\"u-3\"}", 1);
+	p = wait_for(T "/update/rejected");
+	ok(num(p, "code") == 409 && has(p, "Version conflict") && has(p, "\"u-3\""),
+	   "a stale version is refused: %s", p);
+	clear_inbox();
+
+	publish(T "/get", "", 1);
+	p = wait_for(T "/get/accepted");
+	ok(num(p, "version") == 2 && !has(p, "\"delta\""),
+	   "get returns the whole document: %s", p);
+	clear_inbox();
+
+	publish(N "/update", "{\"state\":{\"desired\":{\"period\":10}}}", 1);
+	p = wait_for(N "/update/accepted");
+	d = wait_for(N "/update/delta");
+	ok(num(p, "version") == 1 && has(d, "\"period\":10"),
+	   "a named shadow has its own document and versions: %s", p);
+	clear_inbox();
+	publish(N "/get", "", 1);
+	p = wait_for(N "/get/accepted");
+	ok(has(p, "\"delta\":{\"period\":10}"), "named get/accepted has the delta: %s", p);
+	clear_inbox();
+
+	publish(T "/update", "{\"state\":{\"desired\":", 1);
+	p = wait_for(T "/update/rejected");
+	ok(num(p, "code") == 400 && has(p, "Invalid JSON"), "invalid JSON: 400 %s", p);
+	clear_inbox();
+
+	snprintf(big, sizeof(big), "{\"state\":{\"reported\":{\"blob\":\"%08300d\"}}}", 0);
+	publish(T "/update", big, 1);
+	p = wait_for(T "/update/rejected");
+	ok(num(p, "code") == 413, "a state over 8 KB: 413 %s", p);
+	clear_inbox();
+
+	publish(T "/update", "{\"state\":{\"delta\":{}}}", 1);
+	p = wait_for(T "/update/rejected");
+	ok(num(p, "code") == 400 && has(p, "invalid node: 'delta'"), "delta is not writable: %s", p);
+	clear_inbox();
+
+	publish(N "/delete", "{\"clientToken\":\"del\"}", 1);
+	p = wait_for(N "/delete/accepted");
+	ok(num(p, "version") == 1 && has(p, "\"del\""), "delete: %s", p);
+	clear_inbox();
+	publish(N "/get", "", 1);
+	p = wait_for(N "/get/rejected");
+	ok(num(p, "code") == 404 && has(p, "'config'"), "get after delete: 404 %s", p);
+	clear_inbox();
+	publish(N "/update", "{\"state\":{\"reported\":{\"period\":5}}}", 1);
+	p = wait_for(N "/update/accepted");
+	ok(num(p, "version") == 2, "a re-created shadow continues the version: %s", p);
+	clear_inbox();
+}
+
+static void restart_keeps_shadows(void)
+{
+	const char *p;
+	int status;
+
+	status = stop_shadowd(SIGTERM);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "SIGTERM stops kthing-shadowd cleanly (status %d)", status);
+	ok(start_shadowd(), "kthing-shadowd restarts");
+	publish(T "/get", "", 1);
+	p = wait_for(T "/get/accepted");
+	ok(num(p, "version") == 2 && has(p, "\"relay\":true"), "the shadow survived: %s", p);
+	clear_inbox();
+}
+
+/* The highest reported n among the accepted responses in the inbox. */
+static double highest_accepted(const char *topic, double best)
+{
+	for (int k = 0; k < inbox_n; k++) {
+		cJSON *j, *n;
+
+		if (strcmp(inbox[k].topic, topic) != 0)
+			continue;
+		j = cJSON_Parse(inbox[k].payload);
+		n = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "state"),
+							    "reported"), "n");
+		if (cJSON_IsNumber(n) && n->valuedouble > best)
+			best = n->valuedouble;
+		cJSON_Delete(j);
+	}
+	return best;
+}
+
+/* Every update acknowledged before a kill -9 is there after a restart. */
+static void kill_during_updates(void)
+{
+	static const char acc[] = "$aws/things/crash/shadow/update/accepted";
+	double last_acked = 0, stored = -1;
+	char payload[128];
+	const char *p;
+	cJSON *j;
+	int i;
+
+	for (i = 1; i <= 200; i++) {
+		snprintf(payload, sizeof(payload),
+			 "{\"state\":{\"reported\":{\"n\":%d}},\"clientToken\":\"k%d\"}", i, i);
+		publish("$aws/things/crash/shadow/update", payload, 1);
+		while (pump(0))
+			;
+		last_acked = highest_accepted(acc, last_acked);
+		clear_inbox();
+		if (i == 120) {
+			/* Let some acknowledgements out, then kill it mid-stream. */
+			for (double t = now_ms() + 3000; last_acked < 20 && now_ms() < t;) {
+				pump(50);
+				last_acked = highest_accepted(acc, last_acked);
+				clear_inbox();
+			}
+			stop_shadowd(SIGKILL);
+		}
+	}
+	while (pump(200))
+		;
+	last_acked = highest_accepted(acc, last_acked);
+	clear_inbox();
+	ok(start_shadowd(), "kthing-shadowd restarts after kill -9");
+	publish("$aws/things/crash/shadow/get", "", 1);
+	p = wait_for("$aws/things/crash/shadow/get/accepted");
+	j = p ? cJSON_Parse(p) : NULL;
+	if (j) {
+		cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "state"),
+								   "reported"), "n");
+
+		stored = cJSON_IsNumber(n) ? n->valuedouble : -1;
+	}
+	cJSON_Delete(j);
+	ok(last_acked >= 20 && stored >= last_acked,
+	   "the last update acknowledged before kill -9 (n=%.0f) survived (stored n=%.0f)",
+	   last_acked, stored);
+	clear_inbox();
+}
+
+static void publish_dev(int i)
+{
+	char topic[96], payload[96];
+
+	snprintf(topic, sizeof(topic), "$aws/things/dev-%d/shadow/update", i);
+	snprintf(payload, sizeof(payload), "{\"state\":{\"reported\":{\"i\":%d}}}", i);
+	/* QoS 0: the synchronous client would wait for each PUBACK. */
+	publish(topic, payload, 0);
+}
+
+/*
+ * Create @count shadows as a well-behaved client would: at most 100
+ * requests in flight, a 429 retried.
+ */
+static void many_shadows(int count)
+{
+	int next = 0, accepted = 0, busy = 0, other = 0, inflight = 0;
+	double t0 = now_ms(), t1;
+	char topic[96], want[32];
+	const char *p;
+
+	while (accepted < count && now_ms() - t0 < 300000) {
+		while (inflight < 100 && next < count) {
+			publish_dev(next++);
+			inflight++;
+		}
+		if (!pump(1000))
+			continue;
+		p = inbox[inbox_n - 1].topic;
+		if (strstr(p, "/update/accepted")) {
+			accepted++;
+			inflight--;
+		} else if (strstr(p, "/update/rejected")) {
+			inflight--;
+			if (num(inbox[inbox_n - 1].payload, "code") == 429) {
+				busy++;
+				publish_dev(atoi(p + strlen("$aws/things/dev-")));
+				inflight++;
+			} else {
+				other++;
+			}
+		}
+		clear_inbox();
+	}
+	t1 = now_ms();
+	ok(accepted == count && other == 0,
+	   "%d shadows created: %d accepted in %.1f s (%.0f updates/s), %d refused busy (429) and retried, %d other rejections",
+	   count, accepted, (t1 - t0) / 1000, accepted / ((t1 - t0) / 1000), busy, other);
+	snprintf(topic, sizeof(topic), "$aws/things/dev-%d/shadow/get", count / 2);
+	publish(topic, "", 1);
+	snprintf(topic, sizeof(topic), "$aws/things/dev-%d/shadow/get/accepted", count / 2);
+	p = wait_for(topic);
+	snprintf(want, sizeof(want), "\"i\":%d", count / 2);
+	ok(has(p, want), "a shadow among them reads back: %s", p);
+	clear_inbox();
+}
+
+int main(void)
+{
+	char mconf[128], mlog[128], text[512];
+	const char *many = getenv("SHADOWD_MANY");
+	int port;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (access(DAEMON, X_OK)) {
+		printf("1..1\nnot ok 1 - %s is not built\n", DAEMON);
+		return 1;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/shadowd-mqtt-XXXXXX");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	port = free_port();
+	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%d", port);
+	snprintf(mconf, sizeof(mconf), "%s/mosquitto.conf", dir);
+	snprintf(mlog, sizeof(mlog), "%s/mosquitto.log", dir);
+	snprintf(conf, sizeof(conf), "%s/shadowd.json", dir);
+	snprintf(db, sizeof(db), "%s/shadows.db", dir);
+	snprintf(text, sizeof(text), "listener %d 127.0.0.1\nallow_anonymous true\n"
+		 "max_queued_messages 100000\n", port);
+	write_file(mconf, text);
+	snprintf(text, sizeof(text),
+		 "{\"broker\":{\"uri\":\"mqtt://127.0.0.1:%d\",\"client_id\":\"kthing-shadowd@test\"},"
+		 "\"store\":{\"path\":\"%s\"},\"status\":{\"interval_s\":1}}", port, db);
+	write_file(conf, text);
+	atexit(cleanup);
+
+	printf("1..27\n");
+	{
+		char *argv[] = { "mosquitto", "-c", mconf, NULL };
+
+		mosquitto_pid = spawn(argv, mlog);
+	}
+	for (int i = 0; i < 100 && !port_open(port); i++)
+		usleep(50 * 1000);
+	ok(port_open(port), "mosquitto listens on 127.0.0.1:%d", port);
+	ok(connect_client(), "the test client connects and subscribes");
+	ok(start_shadowd(), "kthing-shadowd connects and subscribes");
+
+	protocol_flows();
+	restart_keeps_shadows();
+	kill_during_updates();
+	many_shadows(many ? atoi(many) : 10000);
+
+	ok(stop_shadowd(SIGTERM) == 0, "kthing-shadowd exits 0 on SIGTERM at the end");
+	MQTTClient_disconnect(client, 1000);
+	MQTTClient_destroy(&client);
+	return failures ? 1 : 0;
+}
