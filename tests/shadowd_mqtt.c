@@ -372,21 +372,24 @@ static void restart_keeps_shadows(void)
 	clear_inbox();
 }
 
+/* state.reported.n of a response, -1 when absent. */
+static double reported_n(const char *payload)
+{
+	cJSON *j = payload ? cJSON_Parse(payload) : NULL;
+	cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "state"),
+							   "reported"), "n");
+	double v = cJSON_IsNumber(n) ? n->valuedouble : -1;
+
+	cJSON_Delete(j);
+	return v;
+}
+
 /* The highest reported n among the accepted responses in the inbox. */
 static double highest_accepted(const char *topic, double best)
 {
-	for (int k = 0; k < inbox_n; k++) {
-		cJSON *j, *n;
-
-		if (strcmp(inbox[k].topic, topic) != 0)
-			continue;
-		j = cJSON_Parse(inbox[k].payload);
-		n = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "state"),
-							    "reported"), "n");
-		if (cJSON_IsNumber(n) && n->valuedouble > best)
-			best = n->valuedouble;
-		cJSON_Delete(j);
-	}
+	for (int k = 0; k < inbox_n; k++)
+		if (strcmp(inbox[k].topic, topic) == 0 && reported_n(inbox[k].payload) > best)
+			best = reported_n(inbox[k].payload);
 	return best;
 }
 
@@ -394,10 +397,9 @@ static double highest_accepted(const char *topic, double best)
 static void kill_during_updates(void)
 {
 	static const char acc[] = "$aws/things/crash/shadow/update/accepted";
-	double last_acked = 0, stored = -1;
+	double last_acked = 0, stored;
 	char payload[128];
 	const char *p;
-	cJSON *j;
 	int i;
 
 	for (i = 1; i <= 200; i++) {
@@ -425,14 +427,7 @@ static void kill_during_updates(void)
 	ok(start_shadowd(), "kthing-shadowd restarts after kill -9");
 	publish("$aws/things/crash/shadow/get", "", 1);
 	p = wait_for("$aws/things/crash/shadow/get/accepted");
-	j = p ? cJSON_Parse(p) : NULL;
-	if (j) {
-		cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "state"),
-								   "reported"), "n");
-
-		stored = cJSON_IsNumber(n) ? n->valuedouble : -1;
-	}
-	cJSON_Delete(j);
+	stored = reported_n(p);
 	ok(last_acked >= 20 && stored >= last_acked,
 	   "the last update acknowledged before kill -9 (n=%.0f) survived (stored n=%.0f)",
 	   last_acked, stored);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "shadow.h"
+#include "shadow_internal.h"
 
 void shadow_doc_init(struct shadow_doc *doc)
 {
@@ -41,23 +42,6 @@ int shadow_doc_copy(struct shadow_doc *dst, const struct shadow_doc *src)
 	return 0;
 }
 
-/* {"desired": a, "reported": b} with whichever of them is present. */
-static cJSON *pair(const cJSON *desired, const cJSON *reported)
-{
-	cJSON *obj = cJSON_CreateObject();
-
-	if (!obj)
-		return NULL;
-	if ((desired && !cJSON_AddItemToObject(obj, "desired",
-					       cJSON_Duplicate(desired, true))) ||
-	    (reported && !cJSON_AddItemToObject(obj, "reported",
-						cJSON_Duplicate(reported, true)))) {
-		cJSON_Delete(obj);
-		return NULL;
-	}
-	return obj;
-}
-
 char *shadow_doc_serialize(const struct shadow_doc *doc)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -65,9 +49,9 @@ char *shadow_doc_serialize(const struct shadow_doc *doc)
 
 	if (!root)
 		return NULL;
-	if (cJSON_AddItemToObject(root, "state", pair(doc->desired, doc->reported)) &&
+	if (cJSON_AddItemToObject(root, "state", shadow_sections(doc->desired, doc->reported)) &&
 	    cJSON_AddItemToObject(root, "metadata",
-				  pair(doc->meta_desired, doc->meta_reported)))
+				  shadow_sections(doc->meta_desired, doc->meta_reported)))
 		out = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	return out;

@@ -38,13 +38,7 @@ int shadow_add_token(cJSON *obj, const char *token)
 	return cJSON_AddStringToObject(obj, "clientToken", token) ? 0 : -1;
 }
 
-static cJSON *dup_or_empty(const cJSON *item)
-{
-	return item ? cJSON_Duplicate(item, true) : cJSON_CreateObject();
-}
-
-/* {"desired": .., "reported": ..} of what is present, {} when neither. */
-static cJSON *sections(const cJSON *desired, const cJSON *reported)
+cJSON *shadow_sections(const cJSON *desired, const cJSON *reported)
 {
 	cJSON *obj = cJSON_CreateObject();
 
@@ -65,8 +59,8 @@ cJSON *shadow_doc_snapshot(const struct shadow_doc *doc)
 
 	if (!obj)
 		return NULL;
-	if (shadow_add(obj, "state", sections(doc->desired, doc->reported)) ||
-	    shadow_add(obj, "metadata", sections(doc->meta_desired, doc->meta_reported)) ||
+	if (shadow_add(obj, "state", shadow_sections(doc->desired, doc->reported)) ||
+	    shadow_add(obj, "metadata", shadow_sections(doc->meta_desired, doc->meta_reported)) ||
 	    shadow_add_number(obj, "version", (double)doc->version)) {
 		cJSON_Delete(obj);
 		return NULL;
@@ -103,13 +97,13 @@ char *shadow_build_get(const struct shadow_doc *doc, const char *token,
 
 	if (!root)
 		return NULL;
-	state = sections(doc->desired, doc->reported);
+	state = shadow_sections(doc->desired, doc->reported);
 	if (shadow_add(root, "state", state))
 		return finish(root, 1);
 	delta = shadow_doc_delta(doc, NULL);
 	return finish(root, (delta && shadow_add(state, "delta", delta)) ||
 			    shadow_add(root, "metadata",
-				       sections(doc->meta_desired, doc->meta_reported)) ||
+				       shadow_sections(doc->meta_desired, doc->meta_reported)) ||
 			    shadow_add_number(root, "version", (double)doc->version) ||
 			    shadow_add_number(root, "timestamp", (double)now) ||
 			    shadow_add_token(root, token));
@@ -170,7 +164,7 @@ char *shadow_build_delta(const struct shadow_doc *doc, const char *token,
 	return finish(root, shadow_add_number(root, "version", (double)doc->version) ||
 			    shadow_add_number(root, "timestamp", (double)now) ||
 			    shadow_add(root, "state", delta) ||
-			    shadow_add(root, "metadata", meta ? meta : dup_or_empty(NULL)) ||
+			    shadow_add(root, "metadata", meta) ||
 			    shadow_add_token(root, token));
 }
 

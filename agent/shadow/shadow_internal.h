@@ -20,6 +20,9 @@ int shadow_add(cJSON *obj, const char *key, cJSON *item);
 int shadow_add_number(cJSON *obj, const char *key, double value);
 int shadow_add_token(cJSON *obj, const char *token);
 
+/* {"desired": a, "reported": b} of copies of what is present; {} if neither. */
+cJSON *shadow_sections(const cJSON *desired, const cJSON *reported);
+
 /* Response builders used by shadow_update(). */
 cJSON *shadow_doc_snapshot(const struct shadow_doc *doc);
 char *shadow_build_accepted(const cJSON *req_state, uint64_t version,

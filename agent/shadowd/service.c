@@ -138,22 +138,35 @@ static void internal_error(struct service *svc, const struct shadow_topic *t,
 	reject(svc, t, &err, token, now);
 }
 
+/*
+ * For get and delete: read the request's clientToken and load the shadow.
+ * Returns true when it exists; otherwise the 404 (or 500) has been sent.
+ */
+static bool load_existing(struct service *svc, const struct shadow_topic *t,
+			  const void *payload, size_t len, int64_t now,
+			  struct shadow_request *req, struct shadow_doc *doc)
+{
+	struct shadow_error err;
+	int found;
+
+	shadow_request_parse_token(payload, len, req);
+	found = load(svc, t, doc, now);
+	if (found < 0) {
+		internal_error(svc, t, token_of(req), now);
+	} else if (!found) {
+		shadow_error_not_found(&err, t->thing, t->name);
+		reject(svc, t, &err, token_of(req), now);
+	}
+	return found > 0;
+}
+
 static void handle_get(struct service *svc, const struct shadow_topic *t,
 		       const void *payload, size_t len, int64_t now)
 {
 	struct shadow_request req;
 	struct shadow_doc doc;
-	struct shadow_error err;
-	int found;
 
-	shadow_request_parse_token(payload, len, &req);
-	found = load(svc, t, &doc, now);
-	if (found < 0) {
-		internal_error(svc, t, token_of(&req), now);
-	} else if (!found) {
-		shadow_error_not_found(&err, t->thing, t->name);
-		reject(svc, t, &err, token_of(&req), now);
-	} else {
+	if (load_existing(svc, t, payload, len, now, &req, &doc)) {
 		svc->counters.accepted++;
 		respond(svc, t, SHADOW_SUFFIX_ACCEPTED,
 			shadow_build_get(&doc, token_of(&req), now));
@@ -166,16 +179,9 @@ static void handle_delete(struct service *svc, const struct shadow_topic *t,
 {
 	struct shadow_request req;
 	struct shadow_doc doc;
-	struct shadow_error err;
-	int found;
 
-	shadow_request_parse_token(payload, len, &req);
-	found = load(svc, t, &doc, now);
-	if (found < 0) {
-		internal_error(svc, t, token_of(&req), now);
-	} else if (!found) {
-		shadow_error_not_found(&err, t->thing, t->name);
-		reject(svc, t, &err, token_of(&req), now);
+	if (!load_existing(svc, t, payload, len, now, &req, &doc)) {
+		/* Nothing to delete. */
 	} else if (store_delete(svc->store, t->thing, t->name, now)) {
 		svc->counters.store_failures++;
 		log_error("deleting %s/%s: %s", t->thing, t->name, store_error(svc->store));
