@@ -168,7 +168,8 @@ static int set_defaults(struct shadowd_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->broker_uri = strdup("mqtt://127.0.0.1:1883");
-	cfg->db_path = strdup("/var/lib/kthing/shadowd.db");
+	/* systemd's StateDirectory=kthing-shadowd */
+	cfg->db_path = strdup("/var/lib/kthing-shadowd/shadows.db");
 	cfg->status_topic = strdup("kthing/shadowd/status");
 	cfg->log_level = strdup("info");
 	cfg->keepalive_s = 60;

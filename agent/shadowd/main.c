@@ -24,6 +24,7 @@
 #include "broker.h"
 #include "config.h"
 #include "log.h"
+#include "notify.h"
 #include "service.h"
 #include "store.h"
 
@@ -267,6 +268,7 @@ static void publish_status(struct daemon *d)
 
 static void on_connected(void *ctx)
 {
+	notify("STATUS=serving shadows");
 	publish_status(ctx);
 }
 
@@ -445,7 +447,9 @@ int main(int argc, char **argv)
 	}
 	log_info("serving shadows from %s (state limit %zu bytes, depth %u)",
 		 d.cfg.db_path, d.cfg.limits.max_state_bytes, d.cfg.limits.max_depth);
+	notify("READY=1\nSTATUS=connecting to the broker");
 	ret = serve(&d, &signals);
+	notify("STOPPING=1");
 
 	/* Serve what was received, then leave. */
 	drain(&d, 2000);
