@@ -270,6 +270,10 @@ static long kthing_ioctl(struct file *file, unsigned int cmd,
 	struct kthing *thing = file->private_data;
 	void __user *argp = (void __user *)arg;
 
+	/* Checked again under live_sem; this makes ENODEV win over EBADF. */
+	if (READ_ONCE(thing->dead))
+		return -ENODEV;
+
 	switch (cmd) {
 	case KTHING_IOC_THING_INFO:
 		return kthing_ioctl_thing_info(thing, argp);

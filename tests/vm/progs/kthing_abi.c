@@ -5,12 +5,14 @@
  *
  *   kthing_abi THING [SENSOR_THING]
  *
- * THING is a live configfs thing made by cfs_make_virtual_thing() with
- * initial level 5; SENSOR_THING, if given, is a live thing whose channel 0
- * is a sensor.
+ * THING is a live thing shaped like those of cfs_make_virtual_thing(),
+ * with initial level 5, made in configfs or from firmware nodes;
+ * SENSOR_THING, if given, is a live thing whose channel 0 is a sensor.
  */
 
 #include "kthing_test.h"
+
+static const char *thing_name;
 
 static void test_thing_info(int fd, int id)
 {
@@ -20,9 +22,9 @@ static void test_thing_info(int fd, int id)
 
 	memset(&info, 0xa5, sizeof(info));
 	tap(ioctl(fd, KTHING_IOC_THING_INFO, &info) == 0, "THING_INFO succeeds");
-	tap(!strcmp(info.name, "abi"), "THING_INFO name is abi (%.32s)",
-	    info.name);
-	tap(info.id == (unsigned int)id, "THING_INFO id %u is the configfs id %d",
+	tap(!strcmp(info.name, thing_name), "THING_INFO name is %s (%.32s)",
+	    thing_name, info.name);
+	tap(info.id == (unsigned int)id, "THING_INFO id %u is the id %d",
 	    info.id, id);
 	tap(info.num_channels == 2, "THING_INFO has 2 channels (%u)",
 	    info.num_channels);
@@ -234,7 +236,7 @@ static void test_set_config(int fd, int rdonly_fd)
 static void test_sensor(const char *name)
 {
 	struct kthing_write wr;
-	int id = cfs_id(name), fd;
+	int id = thing_id(name), fd;
 
 	fd = open_thing(id, O_RDWR);
 	if (fd < 0) {
@@ -268,7 +270,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s THING [SENSOR_THING]\n", argv[0]);
 		return 2;
 	}
-	id = cfs_id(argv[1]);
+	thing_name = argv[1];
+	id = thing_id(argv[1]);
 	fd = open_thing(id, O_RDWR);
 	rdonly_fd = open_thing(id, O_RDONLY);
 	if (fd < 0 || rdonly_fd < 0)

@@ -198,6 +198,29 @@ static inline void cfs_remove_virtual_thing(const char *name)
 	cfs_rmdir(name, NULL);
 }
 
+/* The id of the live thing named @name, from sysfs; -1 if none. */
+static inline int thing_id(const char *name)
+{
+	char path[64], buf[64];
+	int id, fd;
+	ssize_t n;
+
+	for (id = 0; id < 256; id++) {
+		snprintf(path, sizeof(path), "/sys/class/kthing/kthing%d/name",
+			 id);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!strcmp(buf, name))
+			return id;
+	}
+	return -1;
+}
+
 static inline int open_thing(int id, int flags)
 {
 	char path[64];
@@ -417,8 +440,8 @@ static inline struct nl_msg *nlt_msg(struct nlt *n, int cmd, bool dump)
 
 /*
  * Send @msg (freed) and collect the replies into @out (may be NULL).
- * Returns 0 or the errno of the error the kernel sent; n->extack holds its
- * message.
+ * Returns 0, the errno of the error the kernel sent (n->extack holds its
+ * message), EINTR for an interrupted dump or EIO.
  */
 static inline int nlt_request(struct nlt *n, struct nl_msg *msg,
 			      struct nlt_msgs *out)
@@ -448,6 +471,9 @@ static inline int nlt_request(struct nlt *n, struct nl_msg *msg,
 	nl_cb_put(cb);
 	if (n->error)
 		return n->error;
+	/* A dump with NLM_F_DUMP_INTR: the set of things changed under it. */
+	if (ret == -NLE_DUMP_INTR)
+		return EINTR;
 	return ret < 0 ? EIO : 0;
 }
 
