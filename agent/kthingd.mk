@@ -23,3 +23,7 @@ $(eval $(call program,kthingd,$(kthingd_sources) $(LIBKTHING_SOURCES),$(KTHINGD_
 # sanitized build).
 HOST_TESTS += tests/kthingd_broker.sh tests/kthingd_tls.sh
 tests/kthingd_broker.sh tests/kthingd_tls.sh: $(SAN)/bin/kthingd
+
+kthingd_events := agent/kthingd/events.c agent/kthingd/loop.c agent/kthingd/log.c $(LIBKTHING_SOURCES)
+$(eval $(call host_test,kthingd_events,tests/kthingd_events.c $(kthingd_events),$(shell $(PKG_CONFIG) --libs libcjson) $(LIBKTHING_LIBS) -lm -lcmocka))
+$(eval $(call fuzzer,fuzz_kthingd_events,tests/fuzz/fuzz_kthingd_events.c $(kthingd_events),$(shell $(PKG_CONFIG) --libs libcjson) $(LIBKTHING_LIBS) -lm))

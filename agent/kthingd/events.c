@@ -158,7 +158,15 @@ static void uevent_ready(void *arg, int fd, short revents)
 	while ((n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
 		buf[n] = '\0';
 		/* The first string is ACTION@DEVPATH. */
-		if (!strstr(buf, "/module/kthing") && !strstr(buf, "/kthing/kthing"))
+		if (strcmp(buf, "remove@/module/kthing") == 0) {
+			log_notice("the kthing module was unloaded; waiting for it to return");
+			if (src->events) {
+				detach(src);
+				src->attach_cb(src->arg, false);
+			}
+			continue;
+		}
+		if (strcmp(buf, "add@/module/kthing") != 0 && !strstr(buf, "/kthing/kthing"))
 			continue;
 		log_debug("uevent %s", buf);
 		if (!src->events) {
@@ -267,9 +275,16 @@ int events_parse_line(const char *line, size_t len, struct kthing_event *ev,
 		struct timespec now;
 		int64_t age_ms;
 
+		uint64_t mono = monotonic_ns();
+
 		clock_gettime(CLOCK_REALTIME, &now);
 		age_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 - ts_ms;
-		ev->timestamp_ns = monotonic_ns() - (uint64_t)(age_ms * 1000000);
+		/* Events are carried on the monotonic clock: from boot until now. */
+		if (age_ms < 0)
+			age_ms = 0;
+		if ((uint64_t)age_ms >= mono / 1000000)
+			age_ms = (int64_t)(mono / 1000000) - 1;
+		ev->timestamp_ns = mono - (uint64_t)age_ms * 1000000;
 	} else {
 		ev->timestamp_ns = monotonic_ns();
 	}
