@@ -29,7 +29,9 @@
  * struct kthing_gpio - a channel bound to a GPIO line
  * @key: names the lookup table, and frees this structure when released
  * @ch: the channel
- * @label: "thing/channel": the line's consumer and the interrupt's name
+ * @label: "thing/channel": the line's consumer
+ * @irq_name: "kthing:thing:channel": the interrupt's name, which names a
+ *	directory in /proc/irq and so cannot hold a '/'
  * @desc: the requested line
  * @irq: the line's interrupt for a sensor, 0 for an actuator
  */
@@ -37,6 +39,7 @@ struct kthing_gpio {
 	struct device key;
 	struct kthing_channel *ch;
 	char label[2 * KTHING_NAME_SIZE];
+	char irq_name[sizeof("kthing:") + 2 * KTHING_NAME_SIZE];
 	struct gpio_desc *desc;
 	int irq;
 };
@@ -152,7 +155,7 @@ static int kthing_gpio_setup_input(struct kthing_gpio *gpio)
 	/* One event per edge: the level is read once the edge arrived. */
 	ret = request_threaded_irq(gpio->irq, NULL, kthing_gpio_edge,
 				   IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING |
-				   IRQF_ONESHOT, gpio->label, gpio);
+				   IRQF_ONESHOT, gpio->irq_name, gpio);
 	if (ret) {
 		pr_err("%s: cannot request the line's interrupt %d: %d\n",
 		       gpio->label, gpio->irq, ret);
@@ -211,6 +214,8 @@ static int kthing_gpio_bind(struct kthing_channel *ch)
 	gpio->key.release = kthing_gpio_release;
 	gpio->ch = ch;
 	strscpy(gpio->label, label, sizeof(gpio->label));
+	snprintf(gpio->irq_name, sizeof(gpio->irq_name), "kthing:%s", label);
+	strreplace(gpio->irq_name, '/', ':');
 	ret = dev_set_name(&gpio->key, "kthing-gpio:%s", label);
 	if (ret)
 		goto err_put_key;

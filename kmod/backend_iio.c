@@ -11,7 +11,8 @@
  * holds a reference to it, and reads through a struct iio_channel of its
  * own, exactly as iio_channel_get() would have filled it in. Once the
  * provider is unregistered, reads fail with -ENODEV (the IIO core checks
- * under its own lock), which the core announces as a fault.
+ * under its own lock, before it looks at the channel), which the core
+ * announces as a fault; the provider's module may be gone by then.
  *
  * Values are converted from IIO's units for the channel type to the unit
  * named by the table below (degrees Celsius, percent, pascal, volt, ...),
@@ -88,12 +89,16 @@ static const struct kthing_iio_type kthing_iio_types[] = {
 
 /**
  * struct kthing_iio - a channel bound to an IIO channel
- * @chan: the provider's device (a reference is held) and channel
+ * @chan: the provider's device (a reference is held) and channel; the
+ *	channel's description belongs to the provider's driver, so only the
+ *	IIO core touches it after binding, and only while the device is there
  * @exponent: IIO's unit as a power of ten of kthing's (struct kthing_iio_type)
+ * @processed: the channel has a processed value; otherwise a raw one
  */
 struct kthing_iio {
 	struct iio_channel chan;
 	int exponent;
+	bool processed;
 };
 
 static const struct kthing_iio_type *kthing_iio_find_type(const char *name)
@@ -203,7 +208,7 @@ static int kthing_iio_bind(struct kthing_channel *ch)
 	if (!type) {
 		pr_err("%s: unknown IIO channel type \"%s\"\n", label,
 		       desc->iio_channel);
-		return -EINVAL;
+		return -ENODEV;
 	}
 
 	indio_dev = kthing_iio_find_device(label, desc->iio_device);
@@ -226,6 +231,7 @@ static int kthing_iio_bind(struct kthing_channel *ch)
 	iio->chan.indio_dev = indio_dev;
 	iio->chan.channel = spec;
 	iio->exponent = type->exponent;
+	iio->processed = iio_channel_has_info(spec, IIO_CHAN_INFO_PROCESSED);
 	kthing_channel_set_priv(ch, iio);
 	return 0;
 
@@ -291,7 +297,7 @@ static int kthing_iio_read(struct kthing_channel *ch, s64 *value)
 	int val, val2, exponent, digits, ret;
 	s64 fixed;
 
-	if (iio_channel_has_info(iio->chan.channel, IIO_CHAN_INFO_PROCESSED)) {
+	if (iio->processed) {
 		ret = iio_read_channel_attribute(&iio->chan, &val, &val2,
 						 IIO_CHAN_INFO_PROCESSED);
 		if (ret < 0)
