@@ -141,7 +141,12 @@ static bool pump(int ms)
 		inbox_n--;
 	}
 	inbox[inbox_n].topic = strdup(topic);
-	inbox[inbox_n].payload = strndup(msg->payload, msg->payloadlen);
+	/* The payload is not NUL-terminated. */
+	inbox[inbox_n].payload = malloc((size_t)msg->payloadlen + 1);
+	if (inbox[inbox_n].payload) {
+		memcpy(inbox[inbox_n].payload, msg->payload, (size_t)msg->payloadlen);
+		inbox[inbox_n].payload[msg->payloadlen] = '\0';
+	}
 	inbox_n++;
 	MQTTClient_freeMessage(&msg);
 	MQTTClient_free(topic);
