@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -95,6 +96,8 @@ static pid_t spawn(char *const argv[], const char *log)
 	if (pid == 0) {
 		FILE *f = freopen(log, "a", stderr);
 
+		/* Die with the test, even if it aborts. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		(void)f;
 		dup2(2, 1);
 		execvp(argv[0], argv);
