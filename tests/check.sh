@@ -198,8 +198,9 @@ stage_lint() {
 		tap_result "$tap" 1 "sparse: not installed"
 		return 0
 	fi
-	# C=2 checks every file, built or not; only our own files count.
-	"${make[@]}" -C "$kdir61" M="$src" C=2 modules >"$log" 2>&1
+	# C=2 checks every file, built or not; only our own files count. The
+	# same flags as `make modules`, so nothing is rebuilt for sparse.
+	"${make[@]}" -C "$kdir61" M="$src" W=1 KCFLAGS=-Werror C=2 modules >"$log" 2>&1
 	status=$?
 	if [ "$status" != 0 ]; then
 		tap_result "$tap" 1 "sparse: the modules build under make C=2"
@@ -273,6 +274,14 @@ stage_fuzz_smoke() {
 	tap_result "$tap" "$status" "fuzzers run their corpus cleanly (make fuzz-smoke)"
 }
 
+# The result files each stage writes (build/results/PATTERN.tap); a stage
+# not named here may have written any.
+declare -A stage_results=(
+	[deps]=deps [modules]=build-modules [modules_612]=build-modules-6.12
+	[userspace]=build-userspace [lint]=lint [host_tests]='host-*'
+	[uapi]=uapi [fuzz_smoke]=fuzz [vm]='vm-*'
+)
+
 what=${1:-all}
 case $what in
 all) stages=(deps modules modules_612 userspace lint host_tests uapi fuzz_smoke vm) ;;
@@ -293,11 +302,18 @@ rm -f "$results/check.tap"
 started=$(date +%s)
 
 for s in "${stages[@]}"; do
+	# A stage's results start afresh (a glob: not quoted).
+	[ -z "${stage_results[$s]:-}" ] || rm -f "$results"/${stage_results[$s]}.tap
 	run_stage "${s//_/-}" "stage_$s"
 done
 
-# Count what this run wrote.
-mapfile -t taps < <(find "$results" -maxdepth 1 -name '*.tap' -newer "$stamp" | LC_ALL=C sort)
+# Count what this run's stages wrote.
+find_args=(-name check.tap)
+for s in "${stages[@]}"; do
+	find_args+=(-o -name "${stage_results[$s]:-*}.tap")
+done
+mapfile -t taps < <(find "$results" -maxdepth 1 -newer "$stamp" \( "${find_args[@]}" \) |
+	LC_ALL=C sort)
 read -r passed failed skipped < <(tap_count "${taps[@]}")
 if [ "$failed" != 0 ]; then
 	echo "Failures:"
