@@ -19,8 +19,8 @@ tap_comment() {
 
 # tap_finish FILE NAME STATUS [TIMEOUT]: after test program NAME wrote its
 # TAP to FILE and exited with STATUS, add what makes the result honest: a
-# failure for a non-zero status, a timeout, a plan not kept, or no results
-# at all (a plan "1..0" says everything was skipped on purpose).
+# failure for a non-zero status, a timeout, a "Bail out!", a plan not kept,
+# or no results at all (a plan "1..0" says everything was skipped on purpose).
 tap_finish() {
 	local file=$1 name=$2 status=$3 limit=${4:-} plans plan count
 
@@ -35,6 +35,9 @@ tap_finish() {
 		;;
 	*) tap_result "$file" 1 "$name exited with status $status" ;;
 	esac
+	if grep -q '^Bail out!' "$file"; then
+		tap_result "$file" 1 "$name ran to the end (it bailed out)"
+	fi
 	count=$(grep -cE '^(not )?ok\b' "$file")
 	plans=$(grep -cE '^1\.\.[0-9]+' "$file")
 	plan=$(sed -n 's/^1\.\.\([0-9]\+\).*/\1/p' "$file" | head -n 1)
