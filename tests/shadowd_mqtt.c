@@ -499,6 +499,46 @@ static void many_shadows(int count)
 	clear_inbox();
 }
 
+/*
+ * A burst faster than the service can write: every request is answered,
+ * either accepted or refused with 429 (its clientToken echoed), never
+ * dropped in silence.
+ */
+static void burst(int count)
+{
+	int accepted = 0, busy = 0, bad = 0;
+	char topic[96], payload[96];
+	double t0 = now_ms();
+
+	for (int i = 0; i < count; i++) {
+		snprintf(topic, sizeof(topic), "$aws/things/burst-%d/shadow/update", i % 20);
+		snprintf(payload, sizeof(payload),
+			 "{\"state\":{\"reported\":{\"i\":%d}},\"clientToken\":\"b%d\"}", i, i);
+		publish(topic, payload, 0);
+	}
+	while (accepted + busy + bad < count && now_ms() - t0 < 120000) {
+		const char *t, *p;
+
+		if (!pump(1000))
+			continue;
+		t = inbox[inbox_n - 1].topic;
+		p = inbox[inbox_n - 1].payload;
+		if (strncmp(t, "$aws/things/burst-", 18) == 0) {
+			if (strstr(t, "/update/accepted"))
+				accepted++;
+			else if (strstr(t, "/update/rejected") && num(p, "code") == 429 &&
+				 has(p, "\"clientToken\":\"b"))
+				busy++;
+			else if (strstr(t, "/update/rejected"))
+				bad++;
+		}
+		clear_inbox();
+	}
+	ok(accepted + busy == count && bad == 0,
+	   "a burst of %d updates: %d accepted, %d refused with 429, %d otherwise, none lost",
+	   count, accepted, busy, bad);
+}
+
 int main(void)
 {
 	char mconf[128], mlog[128], text[512];
@@ -530,7 +570,7 @@ int main(void)
 	write_file(conf, text);
 	atexit(cleanup);
 
-	printf("1..27\n");
+	printf("1..28\n");
 	{
 		char *argv[] = { "mosquitto", "-c", mconf, NULL };
 
@@ -546,6 +586,7 @@ int main(void)
 	restart_keeps_shadows();
 	kill_during_updates();
 	many_shadows(many ? atoi(many) : 10000);
+	burst(3000);
 
 	ok(stop_shadowd(SIGTERM) == 0, "kthing-shadowd exits 0 on SIGTERM at the end");
 	MQTTClient_disconnect(client, 1000);
