@@ -6,9 +6,9 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/genetlink.h>
 #include <linux/list.h>
 #include <linux/module.h>
+#include <net/genetlink.h>
 
 #include "kthing.h"
 
