@@ -524,9 +524,84 @@ static int parse_telemetry(struct parser *p, const cJSON *root, struct config *c
 	return 0;
 }
 
+/* "named_shadows": {"<channel>": "<shadow name>", ...} */
+static int parse_named_shadows(struct parser *p, const cJSON *thing, const char *path,
+			       struct thing_config *t)
+{
+	const cJSON *map, *item;
+	char where[256];
+	size_t n;
+
+	if (get_object(p, thing, path, "named_shadows", &map) < 0)
+		return -1;
+	if (!map)
+		return 0;
+	n = cJSON_GetArraySize(map);
+	t->shadow_channels = calloc(n + 1, sizeof(char *));
+	t->shadow_names = calloc(n + 1, sizeof(char *));
+	if (!t->shadow_channels || !t->shadow_names)
+		return fail(p, path, "out of memory");
+	cJSON_ArrayForEach(item, map) {
+		const char *ch = item->string, *name;
+		size_t len;
+
+		snprintf(where, sizeof(where), "%s.named_shadows.%s", path, ch);
+		if (!*ch || strlen(ch) > 31 ||
+		    strspn(ch, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			       "0123456789_-") != strlen(ch))
+			return fail(p, where, "not a channel name (1 to 31 of a-z A-Z 0-9 _ -)");
+		if (!cJSON_IsString(item))
+			return fail(p, where, "must be a string (a shadow name)");
+		name = item->valuestring;
+		len = strlen(name);
+		if (len < 1 || len > 64 ||
+		    strspn(name, "$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789:_-") != len)
+			return fail(p, where, "\"%.64s\" is not a valid shadow name "
+				    "(1 to 64 of a-z A-Z 0-9 $ : _ -)", name);
+		t->shadow_channels[t->num_named] = strdup(ch);
+		t->shadow_names[t->num_named] = strdup(name);
+		t->num_named++;
+		if (!t->shadow_channels[t->num_named - 1] || !t->shadow_names[t->num_named - 1])
+			return fail(p, where, "out of memory");
+	}
+	return 0;
+}
+
+const char *config_shadow_of(const struct thing_config *tc, const char *channel)
+{
+	for (size_t i = 0; tc && i < tc->num_named; i++)
+		if (strcmp(tc->shadow_channels[i], channel) == 0)
+			return tc->shadow_names[i];
+	return "";
+}
+
+static int parse_shadow(struct parser *p, const cJSON *root, struct config *c)
+{
+	static const char *const keys[] = {
+		"enabled", "null_invalid_desired", "coalesce_ms", "sensor_interval_s", NULL,
+	};
+	struct shadow_config *s = &c->shadow;
+	const cJSON *obj;
+
+	s->coalesce_ms = 100;
+	if (get_object(p, root, "", "shadow", &obj) < 0)
+		return -1;
+	if (obj &&
+	    (check_keys(p, obj, "shadow", keys) < 0 ||
+	     get_bool(p, obj, "shadow", "enabled", &s->enabled) < 0 ||
+	     get_bool(p, obj, "shadow", "null_invalid_desired", &s->null_invalid_desired) < 0 ||
+	     GET_INT(p, obj, "shadow", "coalesce_ms", 0, 60000, s->coalesce_ms) < 0 ||
+	     GET_INT(p, obj, "shadow", "sensor_interval_s", 0, 86400, s->sensor_interval_s) < 0))
+		return -1;
+	return 0;
+}
+
 static int parse_things(struct parser *p, const cJSON *root, struct config *c)
 {
-	static const char *const keys[] = { "kthing", "name", "telemetry", "coalesce_ms", NULL };
+	static const char *const keys[] = {
+		"kthing", "name", "telemetry", "coalesce_ms", "shadow", "named_shadows", NULL,
+	};
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "things");
 	const cJSON *item;
 	size_t i = 0, n;
@@ -551,12 +626,15 @@ static int parse_things(struct parser *p, const cJSON *root, struct config *c)
 			return fail(p, path, "must be an object");
 		t->telemetry = true;
 		t->coalesce_ms = -1;
+		t->shadow = true;
 		c->num_things = ++i;
 		if (check_keys(p, item, path, keys) < 0 ||
 		    get_string(p, item, path, "kthing", false, &t->kthing) < 0 ||
 		    get_string(p, item, path, "name", false, &t->name) < 0 ||
 		    get_bool(p, item, path, "telemetry", &t->telemetry) < 0 ||
-		    get_integer(p, item, path, "coalesce_ms", 0, 3600000, &t->coalesce_ms) < 0)
+		    get_integer(p, item, path, "coalesce_ms", 0, 3600000, &t->coalesce_ms) < 0 ||
+		    get_bool(p, item, path, "shadow", &t->shadow) < 0 ||
+		    parse_named_shadows(p, item, path, t) < 0)
 			return -1;
 		if (!t->kthing) {
 			snprintf(where, sizeof(where), "%s.kthing", path);
@@ -747,7 +825,7 @@ static int parse_root(struct parser *p, cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"thing_name", "broker", "reconnect", "telemetry", "things", "queue",
-		"status", "events", "log_level", "shutdown_timeout_ms", NULL,
+		"status", "events", "log_level", "shutdown_timeout_ms", "shadow", NULL,
 	};
 	enum log_level level;
 
@@ -763,6 +841,7 @@ static int parse_root(struct parser *p, cJSON *root, struct config *c)
 	    parse_queue(p, root, c) < 0 ||
 	    parse_status(p, root, c) < 0 ||
 	    parse_events(p, root, c) < 0 ||
+	    parse_shadow(p, root, c) < 0 ||
 	    get_string(p, root, "", "log_level", false, &c->log_level) < 0 ||
 	    GET_INT(p, root, "", "shutdown_timeout_ms", 0, 600000, c->shutdown_timeout_ms) < 0 ||
 	    default_thing_name(p, c) < 0)
@@ -892,6 +971,12 @@ void config_free(struct config *c)
 	for (size_t i = 0; i < c->num_things; i++) {
 		free(c->things[i].kthing);
 		free(c->things[i].name);
+		for (size_t j = 0; j < c->things[i].num_named; j++) {
+			free(c->things[i].shadow_channels[j]);
+			free(c->things[i].shadow_names[j]);
+		}
+		free(c->things[i].shadow_channels);
+		free(c->things[i].shadow_names);
 	}
 	free(c->things);
 	free(c->queue.state_dir);

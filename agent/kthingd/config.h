@@ -64,6 +64,11 @@ struct thing_config {
 	char *name;		/* the MQTT thing name */
 	bool telemetry;
 	int64_t coalesce_ms;	/* -1: telemetry.coalesce_ms */
+	bool shadow;		/* keep its shadows in step (with shadow.enabled) */
+	/* Channels kept in a named shadow rather than the classic one. */
+	char **shadow_channels;
+	char **shadow_names;	/* shadow_names[i] holds shadow_channels[i] */
+	size_t num_named;
 };
 
 struct queue_config {
@@ -78,6 +83,13 @@ struct status_config {
 	uint32_t metrics_interval_s;
 };
 
+struct shadow_config {
+	bool enabled;		/* sync actuators with the Device Shadow */
+	bool null_invalid_desired; /* set refused desired keys to null */
+	uint32_t coalesce_ms;	/* collect hardware-side changes this long */
+	uint32_t sensor_interval_s; /* report sensors this often, 0: never */
+};
+
 struct config {
 	char *thing_name;
 	struct broker_config broker;
@@ -87,6 +99,7 @@ struct config {
 	size_t num_things;
 	struct queue_config queue;
 	struct status_config status;
+	struct shadow_config shadow;
 	char *events_source;	/* "netlink", "-" (stdin) or a file or FIFO */
 	char *log_level;
 	uint32_t shutdown_timeout_ms;
@@ -126,6 +139,9 @@ bool config_broker_changed(const struct config *a, const struct config *b);
 /* The entry of things[] for the kernel's @kthing, or NULL. */
 const struct thing_config *config_find_thing(const struct config *config,
 					     const char *kthing);
+
+/* The named shadow holding @channel of @tc, or "" for the classic one. */
+const char *config_shadow_of(const struct thing_config *tc, const char *channel);
 
 /* AWS IoT thing-name rules: 1-128 of [a-zA-Z0-9:_-]. */
 bool config_valid_thing_name(const char *name);
