@@ -14,10 +14,18 @@ $(eval $(call host_test,kthingd_queue,tests/kthingd_queue.c agent/kthingd/queue.
 
 $(eval $(call fuzzer,fuzz_kthingd_config,tests/fuzz/fuzz_kthingd_config.c $(kthingd_config),$(shell $(PKG_CONFIG) --libs libcjson) -lm))
 
+# The shadow engine; agent/shadow.mk is included after this fragment.
+kthingd_shadow_engine := $(wildcard agent/shadow/*.c)
+kthingd_shadow := $(addprefix agent/kthingd/,shadow_apply.c shadow_report.c)
+
 kthingd_sources := $(addprefix agent/kthingd/,main.c config.c topic.c log.c backoff.c \
-	telemetry.c queue.c loop.c mqtt.c certcheck.c outbox.c relay.c events.c status.c notify.c)
+	telemetry.c queue.c loop.c mqtt.c certcheck.c outbox.c relay.c events.c status.c notify.c \
+	shadow_sync.c) $(kthingd_shadow) $(kthingd_shadow_engine)
 
 $(eval $(call program,kthingd,$(kthingd_sources) $(LIBKTHING_SOURCES),$(KTHINGD_LIBS) $(LIBKTHING_LIBS) -lpthread))
+
+$(eval $(call host_test,kthingd_shadow,tests/kthingd_shadow.c $(kthingd_shadow) $(LIBKTHING_SOURCES),$(shell $(PKG_CONFIG) --libs libcjson) $(LIBKTHING_LIBS) -lm -lcmocka))
+$(eval $(call fuzzer,fuzz_kthingd_delta,tests/fuzz/fuzz_kthingd_delta.c $(kthingd_shadow) $(kthingd_shadow_engine) $(LIBKTHING_SOURCES),$(shell $(PKG_CONFIG) --libs libcjson) $(LIBKTHING_LIBS) -lm))
 
 # Host tests against a real mosquitto (scripts printing TAP; they use the
 # sanitized build).

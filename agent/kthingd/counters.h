@@ -21,6 +21,20 @@ struct counters {
 	uint64_t reconnects;
 	uint64_t connect_failures;
 	uint64_t auth_failures;
+	/* Device Shadow sync (shadow_sync.c) */
+	uint64_t shadow_requests;	/* get and update published */
+	uint64_t shadow_accepted;	/* of ours */
+	uint64_t shadow_rejected;	/* of ours, every code */
+	uint64_t shadow_deltas;		/* deltas applied (get's state.delta too) */
+	uint64_t shadow_stale_deltas;	/* older than one applied: ignored */
+	uint64_t shadow_applied;	/* desired keys written */
+	uint64_t shadow_refused;	/* desired keys not applied */
+	uint64_t shadow_hardware_changes; /* actuator changes made by others */
+	uint64_t shadow_conflicts;	/* 409 */
+	uint64_t shadow_throttled;	/* 429 */
+	uint64_t shadow_too_large;	/* 413 */
+	uint64_t shadow_bad_requests;	/* 400: a bug */
+	uint64_t shadow_timeouts;	/* no response in time */
 };
 
 /* AWS IoT meters messages in units of 5 KB of payload. */
