@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <cJSON.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1000,6 +1001,29 @@ void shadow_sync_free(struct shadow_sync *s)
 		free(d);
 	}
 	free(s);
+}
+
+void shadow_sync_add_counters(cJSON *obj, const struct counters *c)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} fields[] = {
+#define FIELD(f) { #f, offsetof(struct counters, f) }
+		FIELD(shadow_requests), FIELD(shadow_accepted), FIELD(shadow_rejected),
+		FIELD(shadow_deltas), FIELD(shadow_stale_deltas), FIELD(shadow_applied),
+		FIELD(shadow_refused), FIELD(shadow_hardware_changes), FIELD(shadow_conflicts),
+		FIELD(shadow_throttled), FIELD(shadow_too_large), FIELD(shadow_bad_requests),
+		FIELD(shadow_timeouts),
+#undef FIELD
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const uint64_t *v = (const uint64_t *)((const char *)c + fields[i].offset);
+
+		/* Exact up to 2^53, which no counter here reaches. */
+		cJSON_AddNumberToObject(obj, fields[i].name, (double)*v);
+	}
 }
 
 cJSON *shadow_sync_status(const struct shadow_sync *s)

@@ -56,6 +56,9 @@ void shadow_sync_attached(void *sync, bool attached);
 /* The configuration was reloaded in place. */
 void shadow_sync_reconfigure(struct shadow_sync *sync);
 
+/* Add the shadow_* counters to the status document's "counters". */
+void shadow_sync_add_counters(struct cJSON *obj, const struct counters *c);
+
 /* The "shadows" array of the status document. */
 struct cJSON *shadow_sync_status(const struct shadow_sync *sync);
 
