@@ -135,7 +135,8 @@ start_kthingd() {
 		>> "$WORK/$name.log" 2>&1 &
 	KTHINGD_PID=$!
 	PIDS+=("$KTHINGD_PID")
-	exec 7> "$WORK/$name.fifo"
+	# Read-write: never blocks, even if kthingd died before opening it.
+	exec 7<> "$WORK/$name.fifo"
 	local i
 	for ((i = 0; i < 50; i++)); do
 		[ -S "$WORK/$name.sock" ] && return 0
@@ -147,6 +148,39 @@ start_kthingd() {
 # sample THING SEQ CHANNEL VALUE [EXPONENT]: one event line to kthingd.
 sample() {
 	echo "{\"event\":\"sample\",\"thing\":\"$1\",\"seq\":$2,\"channel\":\"$3\",\"index\":0,\"value\":$4,\"exponent\":${5:-0}}" >&7
+}
+
+# no_sanitizer_reports LOG...: one TAP line saying whether any log has
+# an AddressSanitizer or UndefinedBehaviorSanitizer report.
+no_sanitizer_reports() {
+	local pattern="ERROR: AddressSanitizer\|runtime error:"
+	if ! grep -q "$pattern" "$@"; then
+		ok "no sanitizer reports"
+	else
+		not_ok "no sanitizer reports" "$(grep -h -A5 "$pattern" "$@" | head -20)"
+	fi
+}
+
+# subscribe FILE ARGS...: mosquitto_sub "${SUB[@]}" ARGS in the background,
+# returning once the broker granted the subscription; sets SUB_PID. The
+# messages are read with `messages FILE`.
+subscribe() {
+	local file=$1 i
+	shift
+	# Line-buffered, or the SUBACK line would only show when it exits.
+	stdbuf -oL "${SUB[@]}" -d "$@" > "$file.raw" 2>&1 &
+	SUB_PID=$!
+	PIDS+=("$SUB_PID")
+	for ((i = 0; i < 200; i++)); do
+		grep -q "received SUBACK" "$file.raw" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# messages FILE: the payloads a subscribe()d client printed.
+messages() {
+	grep -v -e '^Client ' -e '^Subscribed ' "$1.raw"
 }
 
 # The telemetry payload kthingd makes for one value, without its timestamp.

@@ -55,13 +55,11 @@ EOF
 
 # expect_telemetry NAME: a sample sent to kthingd NAME arrives on the plain listener.
 expect_telemetry() {
-	"${SUB[@]}" -q 1 -t dt/kthing/env/telemetry -C 1 -W 10 > "$WORK/$1.telemetry" &
-	local sub=$!
-	PIDS+=("$sub")
-	sleep 0.3
+	subscribe "$WORK/$1.telemetry" -q 1 -t dt/kthing/env/telemetry -C 1 -W 30
 	sample env 1 temp 425 -1
-	wait "$sub"
-	grep -q '"values":{"temp":42.5}' "$WORK/$1.telemetry"
+	wait "$SUB_PID"
+	messages "$WORK/$1.telemetry" | grep -q '"values":{"temp":42.5}'
+
 }
 
 # --- mutual TLS --------------------------------------------------------------
@@ -165,11 +163,7 @@ check "the right password connects" wait_status "$WORK/goodpass.sock" broker.sta
 check "and its status shows no error" [ "$(status_value "$WORK/goodpass.sock" broker.last_error)" = null ]
 stop_pid "$KTHINGD_PID"
 
-if ! grep -q "ERROR: AddressSanitizer\|runtime error:" "$WORK"/*.log; then
-	ok "no sanitizer reports"
-else
-	not_ok "no sanitizer reports" "$(grep -h -A5 "ERROR: AddressSanitizer\|runtime error:" "$WORK"/*.log | head -20)"
-fi
+no_sanitizer_reports "$WORK"/*.log
 
 echo "1..$TAP_N"
 [ "$TAP_FAILED" -eq 0 ]

@@ -55,6 +55,9 @@ int64_t loop_timer_remaining(const struct loop_timer *t);
 int loop_run(struct loop *loop);
 void loop_stop(struct loop *loop);
 
+/* CLOCK_MONOTONIC milliseconds, for timers. */
 uint64_t loop_now_ms(void);
+/* Milliseconds since the epoch, for what is shown to people and brokers. */
+int64_t loop_wall_ms(void);
 
 #endif

@@ -53,14 +53,6 @@ static void print_help(void)
 	       CONFIG_DEFAULT_PATH);
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Load the configuration. Without -c, a missing default file means the
  * built-in defaults: a device with a local broker needs no file at all.
@@ -203,7 +195,7 @@ static int run(struct agent *a, bool explicit_path)
 	char err[CONFIG_ERROR_SIZE + 256];
 	int rc = EXIT_RUNTIME;
 
-	a->started_ms = wall_ms();
+	a->started_ms = loop_wall_ms();
 	a->signal_fd = -1;
 	if (loop_init(&a->loop) < 0) {
 		log_error("cannot create the event loop: %s", strerror(errno));

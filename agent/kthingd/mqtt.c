@@ -109,14 +109,6 @@ struct mqtt {
 	int64_t connected_since_ms;
 };
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- paho threads: queue events, nothing else ---- */
 
 static void post(struct session *s, struct event *ev)
@@ -148,26 +140,25 @@ static void post_simple(void *context, enum event_type type, int token, int code
 	post(context, ev);
 }
 
-static void on_connect_success(void *context, MQTTAsync_successData *data)
+static void post_connected(void *context, bool session_present)
 {
 	struct event *ev = calloc(1, sizeof(*ev));
 
 	if (!ev)
 		return;
 	ev->type = EV_CONNECTED;
-	ev->session_present = data && data->alt.connect.sessionPresent;
+	ev->session_present = session_present;
 	post(context, ev);
+}
+
+static void on_connect_success(void *context, MQTTAsync_successData *data)
+{
+	post_connected(context, data && data->alt.connect.sessionPresent);
 }
 
 static void on_connect_success5(void *context, MQTTAsync_successData5 *data)
 {
-	struct event *ev = calloc(1, sizeof(*ev));
-
-	if (!ev)
-		return;
-	ev->type = EV_CONNECTED;
-	ev->session_present = data && data->alt.connect.sessionPresent;
-	post(context, ev);
+	post_connected(context, data && data->alt.connect.sessionPresent);
 }
 
 static void on_connect_failure(void *context, MQTTAsync_failureData *data)
@@ -564,7 +555,7 @@ static void run_connect_hooks(struct mqtt *m)
 static void handle_connected(struct mqtt *m, const struct event *ev)
 {
 	m->state = MQTT_CONNECTED;
-	m->connected_since_ms = wall_ms();
+	m->connected_since_ms = loop_wall_ms();
 	if (m->counters->connects++)
 		m->counters->reconnects++;
 	backoff_reset(&m->network_backoff);
@@ -694,6 +685,13 @@ static void wake_fd_ready(void *arg, int fd, short revents)
 	}
 }
 
+static void warn_if_insecure(const struct config *config)
+{
+	if (config->broker.tls_insecure)
+		log_warning("broker.tls_insecure is set: the broker's certificate is NOT "
+			    "verified, so anyone on the path can impersonate it");
+}
+
 static void update_from_config(struct mqtt *m)
 {
 	const struct reconnect_config *r = &m->config->reconnect;
@@ -728,9 +726,7 @@ struct mqtt *mqtt_new(struct loop *loop, const struct config *config,
 		free(m);
 		return NULL;
 	}
-	if (config->broker.tls_insecure)
-		log_warning("broker.tls_insecure is set: the broker's certificate is NOT "
-			    "verified, so anyone on the path can impersonate it");
+	warn_if_insecure(config);
 	return m;
 }
 
@@ -818,9 +814,7 @@ void mqtt_reconfigure(struct mqtt *m, const struct config *previous)
 	if (!config_broker_changed(previous, m->config))
 		return;
 	update_from_config(m);
-	if (m->config->broker.tls_insecure)
-		log_warning("broker.tls_insecure is set: the broker's certificate is NOT "
-			    "verified, so anyone on the path can impersonate it");
+	warn_if_insecure(m->config);
 	log_notice("broker settings changed: reconnecting");
 	loop_timer_cancel(m->loop, &m->retry_timer);
 	teardown(m);

@@ -315,7 +315,18 @@ void relay_event(void *arg, const struct kthing_event *ev, uint32_t value_type)
 	t = find_thing(r, ev->thing_name, true);
 	if (!t)
 		return;
-	t->seq = ev->seq;
+	/*
+	 * After a resync, events still queued from before the dump are older
+	 * than the values just published: relaying them would go back in time.
+	 */
+	if ((ev->type == KTHING_EVENT_SAMPLE || ev->type == KTHING_EVENT_APPLIED) &&
+	    ev->seq && t->seq && ev->seq <= t->seq) {
+		log_debug("thing %s: event %llu predates the last re-read", t->kthing,
+			  (unsigned long long)ev->seq);
+		return;
+	}
+	if (ev->seq)
+		t->seq = ev->seq;
 	if (ev->thing_id)
 		t->id = ev->thing_id;
 

@@ -27,14 +27,6 @@ struct status {
 	struct loop_timer metrics_timer;
 };
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void add_counter(cJSON *o, const char *name, uint64_t value)
 {
 	/* Exact up to 2^53, which no counter here reaches. */
@@ -63,7 +55,7 @@ char *status_document(const struct agent *a)
 	cJSON_AddNumberToObject(doc, "version", STATUS_VERSION);
 	cJSON_AddNumberToObject(doc, "pid", getpid());
 	cJSON_AddNumberToObject(doc, "started_ms", (double)a->started_ms);
-	cJSON_AddNumberToObject(doc, "now_ms", (double)wall_ms());
+	cJSON_AddNumberToObject(doc, "now_ms", (double)loop_wall_ms());
 	cJSON_AddStringToObject(doc, "thing_name", a->config.thing_name);
 
 	broker = cJSON_AddObjectToObject(doc, "broker");
