@@ -1,55 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by the kthing_sim and hardware-backend cases (tests/vm/cases/5*):
-# TAP lines, loading and unloading the modules, finding the sim's objects.
+# Sourced by the kthing_sim cases (tests/vm/cases/5*): loading and
+# unloading the module, finding and driving the sim's objects.
+
+# TAP lines (check, is, done_testing) as the core's cases print them.
+. "$KTHING_SRC/tests/vm/core-lib.sh"
 
 sim_debugfs=/sys/kernel/debug/kthing_sim
-tap_n=0
-
-# tap_plan N: the TAP plan line.
-tap_plan() {
-	echo "1..$1"
-}
-
-# check WHAT COMMAND...: passes when COMMAND succeeds.
-check() {
-	local what=$1
-
-	shift
-	tap_n=$((tap_n + 1))
-	if "$@"; then
-		echo "ok $tap_n - $what"
-	else
-		echo "not ok $tap_n - $what"
-	fi
-}
-
-# is WHAT EXPECTED ACTUAL: passes when both strings are equal.
-is() {
-	tap_n=$((tap_n + 1))
-	if [ "$2" = "$3" ]; then
-		echo "ok $tap_n - $1"
-	else
-		echo "not ok $tap_n - $1"
-		echo "# expected '$2', got '$3'"
-	fi
-}
 
 # between WHAT LOW HIGH ACTUAL: passes when LOW <= ACTUAL <= HIGH.
 between() {
 	tap_n=$((tap_n + 1))
 	if [ -n "$4" ] && [ "$4" -ge "$2" ] 2>/dev/null && [ "$4" -le "$3" ]; then
-		echo "ok $tap_n - $1"
+		echo "ok - $1"
 	else
-		echo "not ok $tap_n - $1"
+		echo "not ok - $1"
 		echo "# expected $2 .. $3, got '$4'"
 	fi
 }
 
-# wait_for COMMAND...: retry COMMAND for up to 10 s.
+# wait_for COMMAND...: retry COMMAND for up to 30 s (a loaded host makes
+# the emulated guest slow).
 wait_for() {
 	local i
 
-	for i in $(seq 200); do
+	for i in $(seq 600); do
 		"$@" && return 0
 		sleep 0.05
 	done
