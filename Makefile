@@ -82,6 +82,14 @@ host-tests: $(HOST_TESTS)
 .PHONY: check check-host check-vm lint deps san-programs host-tests
 check:
 	KDIR=$(KDIR) tests/check.sh all
+# check, and the in-VM suite on 6.12-rt (PREEMPT_RT) too.
+.PHONY: check-matrix check-debug
+check-matrix:
+	KDIR=$(KDIR) tests/check.sh matrix
+# The in-VM suite and the KUnit tests on a 6.1 debug kernel (KASAN, lockdep,
+# kmemleak, UBSAN), built once into /var/cache/kthing-debug-kernel.
+check-debug:
+	tests/check.sh debug
 check-host:
 	tests/check.sh host
 check-vm:

@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # The whole test run behind `make check` (and check-host, check-vm, lint):
 #
-#   tests/check.sh [all|host|vm|lint]
+#   tests/check.sh [all|host|vm|lint|matrix|debug]
+#
+# all and vm run the in-VM suite on Debian's 6.1 kernel and on 6.12; matrix
+# adds 6.12-rt (PREEMPT_RT); debug runs it on a debug kernel built from
+# linux-source (tests/debug-kernel/build). The modules are built for each
+# kernel in build/modules/RELEASE, which the cases get as KTHING_MODDIR.
 #
 # Every stage leaves TAP in build/results/*.tap (logs beside it as *.log);
 # a stage that fails to build or crashes is a failed test, never the end of
@@ -105,11 +110,20 @@ stage_modules() {
 	done
 }
 
+# copy_sources DIR: the module sources, copied into DIR for a build of its
+# own (external modules cannot have a separate output directory before 6.13).
+copy_sources() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	find . \( -path ./build -o -path ./.git \) -prune -o -type f \
+		\( -name '*.[chS]' -o -name Kbuild -o -name Makefile \) -print0 2>/dev/null |
+		cpio -0 -pdm --quiet "$1"
+}
+
 # The 6.12 build works on a copy of the sources so the 6.1 objects the VM
-# loads stay as they are (external modules cannot have a separate output
-# directory before 6.13).
+# loads stay as they are.
 stage_modules_612() {
-	local tap=$results/build-modules-6.12.tap kdir copy=build/modules-6.12 rel
+	local tap=$results/build-modules-6.12.tap kdir copy rel
 
 	kdir=${KDIR_612:-$(cat build/deps/kdir-6.12 2>/dev/null)}
 	if [ -z "$kdir" ] || [ ! -f "$kdir/Makefile" ]; then
@@ -117,11 +131,8 @@ stage_modules_612() {
 		return 0
 	fi
 	rel=$(kdir_release "$kdir")
-	rm -rf "$copy"
-	mkdir -p "$copy"
-	find Kbuild kmod include -type f \
-		\( -name '*.[chS]' -o -name Kbuild -o -name Makefile \) -print0 2>/dev/null |
-		cpio -0 -pdm --quiet "$copy"
+	copy=build/modules/$rel
+	copy_sources "$copy"
 	make_step "$tap" "modules build with W=1 -Werror against $rel" \
 		"$results/build-modules-6.12.log" -j"$jobs" -C "$kdir" M="$src/$copy" \
 		W=1 KCFLAGS=-Werror modules
@@ -252,15 +263,113 @@ stage_uapi() {
 	tap_finish "$tap" uapi "$status"
 }
 
-stage_vm() {
-	local status
+# lane_modules RELEASE KDIR: build the modules for one kernel into
+# build/modules/RELEASE (once per run), one TAP line in vm-RELEASE-build.tap.
+lane_modules() {
+	local rel=$1 kdir=$2 dir=build/modules/$1 tap=$results/vm-$1-build.tap
 
-	KDIR=$kdir61 tests/vm/run
+	if [ -f "$dir/kthing.ko" ] && [ "$dir/kthing.ko" -nt "$stamp" ]; then
+		return 0
+	fi
+	copy_sources "$dir"
+	make_step "$tap" "modules build with W=1 -Werror against $rel" \
+		"$results/vm-$rel-build-modules.log" -j"$jobs" -C "$kdir" M="$src/$dir" \
+		W=1 KCFLAGS=-Werror modules
+}
+
+# vm_lane RELEASE KDIR [IMAGE MODULES]: the in-VM suite on one kernel, with
+# the modules built for it. Results: build/results/vm-RELEASE-*.tap, every
+# line naming RELEASE. IMAGE and MODULES: a kernel not installed in /boot
+# and /lib/modules.
+vm_lane() {
+	local rel=$1 kdir=$2 image=${3:-} kmods=${4:-} dir=build/modules/$1 start status
+
+	start=$(date +%s)
+	lane_modules "$rel" "$kdir"
+	if [ ! -f "$dir/kthing.ko" ]; then
+		tap_result "$results/vm-$rel-harness.tap" 1 "$rel: kthing.ko built, to test in the VM"
+		return 0
+	fi
+	KDIR=$kdir KTHING_MODDIR=$src/$dir KTHING_VM_TAG=$rel \
+		KTHING_VM_KERNEL=$image KTHING_VM_MODULES=$kmods tests/vm/run
 	status=$?
 	# 0: all passed, 1: failures are in the TAP files; anything else is the
 	# harness failing before it could report.
-	[ "$status" -le 1 ] || tap_result "$results/vm-harness.tap" 1 "tests/vm/run (status $status)"
+	[ "$status" -le 1 ] ||
+		tap_result "$results/vm-$rel-harness.tap" 1 "$rel: tests/vm/run (status $status)"
+	echo "$rel $(($(date +%s) - start))" >>"$results/lanes"
+	say "lane $rel took $(($(date +%s) - start)) s"
 	return 0
+}
+
+# fetched_lane FLAVOUR: the in-VM suite on a 6.12 kernel tests/vm/fetch-kernel
+# unpacks (amd64, rt-amd64).
+fetched_lane() {
+	local KERNEL_KDIR KERNEL_IMAGE KERNEL_MODULES KERNEL_RELEASE env
+
+	if ! env=$(tests/vm/fetch-kernel "$1" 2>"$results/fetch-kernel-$1.log"); then
+		tap_result "$results/vm-6.12-$1-harness.tap" 1 "6.12 $1 kernel fetched (see fetch-kernel-$1.log)"
+		return 0
+	fi
+	eval "$env"
+	vm_lane "$KERNEL_RELEASE" "$KERNEL_KDIR" "$KERNEL_IMAGE" "$KERNEL_MODULES"
+}
+
+stage_vm() {
+	local rel
+
+	if [ -z "$kdir61" ] || [ ! -d "$kdir61" ]; then
+		tap_result "$results/vm-harness.tap" 1 "a 6.1 kernel build tree (KDIR)"
+	else
+		rel=$(kdir_release "$kdir61")
+		vm_lane "$rel" "$kdir61"
+	fi
+	fetched_lane amd64
+}
+
+stage_vm_rt() {
+	fetched_lane rt-amd64
+}
+
+# The debug kernel: built (or taken from its cache), the modules and the
+# KUnit tests built against it, the whole suite run on it.
+stage_vm_debug() {
+	local tap=$results/vm-debug-kernel.tap env KTHING_DEBUG_KDIR KTHING_DEBUG_KERNEL
+	local KTHING_DEBUG_MODULES KTHING_DEBUG_KVER KTHING_DEBUG_BUILD_SECONDS
+	local KTHING_DEBUG_BUILD_TIMES
+
+	if ! env=$(tests/debug-kernel/build 2>"$results/debug-kernel.log"); then
+		tap_result "$tap" 1 "debug kernel built (see debug-kernel.log)"
+		tail -n 20 "$results/debug-kernel.log" | tap_comment "$tap" 20
+		return 0
+	fi
+	eval "$env"
+	tap_result "$tap" 0 "debug kernel $KTHING_DEBUG_KVER built"
+	echo "# cold build: ${KTHING_DEBUG_BUILD_SECONDS} s in all; compiling took" \
+		"wall, user, system seconds: $KTHING_DEBUG_BUILD_TIMES" >>"$tap"
+	lane_modules "$KTHING_DEBUG_KVER" "$KTHING_DEBUG_KDIR"
+	kunit_modules "$KTHING_DEBUG_KVER" "$KTHING_DEBUG_KDIR"
+	vm_lane "$KTHING_DEBUG_KVER" "$KTHING_DEBUG_KDIR" "$KTHING_DEBUG_KERNEL" "$KTHING_DEBUG_MODULES"
+}
+
+# kunit_modules RELEASE KDIR: the KUnit tests (kmod/tests), a module of their
+# own beside kthing.ko in build/modules/RELEASE, for kernels with KUnit.
+kunit_modules() {
+	local rel=$1 kdir=$2 dir=build/modules/$1 tap=$results/vm-$1-build.tap
+
+	[ -f "$dir/kthing.ko" ] || return 0
+	make_step "$tap" "KUnit tests build against $rel" \
+		"$results/build-kunit-$rel.log" -j"$jobs" -C "$kdir" M="$src/$dir/kmod/tests" \
+		KBUILD_EXTRA_SYMBOLS="$src/$dir/Module.symvers" W=1 KCFLAGS=-Werror modules
+	cp "$dir"/kmod/tests/*.ko "$dir"/ 2>/dev/null
+	return 0
+}
+
+# What the VM lanes covered, for the summary.
+lanes_summary() {
+	[ -s "$results/lanes" ] || return 0
+	echo "VM lanes (kernel, seconds including the module build):"
+	sed 's/^/  /' "$results/lanes"
 }
 
 stage_fuzz_smoke() {
@@ -280,6 +389,7 @@ declare -A stage_results=(
 	[deps]=deps [modules]=build-modules [modules_612]=build-modules-6.12
 	[userspace]=build-userspace [lint]=lint [host_tests]='host-*'
 	[uapi]=uapi [fuzz_smoke]=fuzz [vm]='vm-*'
+	[vm_rt]='vm-*-rt-amd64-*' [vm_debug]='vm-*'
 )
 
 what=${1:-all}
@@ -288,14 +398,19 @@ all) stages=(deps modules modules_612 userspace lint host_tests uapi fuzz_smoke 
 host) stages=(userspace host_tests uapi) ;;
 vm) stages=(modules userspace vm) ;;
 lint) stages=(lint) ;;
+matrix) stages=(deps modules modules_612 userspace lint host_tests uapi fuzz_smoke vm vm_rt) ;;
+debug) stages=(deps userspace vm_debug) ;;
 *)
-	echo "usage: $0 [all|host|vm|lint]" >&2
+	echo "usage: $0 [all|host|vm|lint|matrix|debug]" >&2
 	exit 2
 	;;
 esac
 
 mkdir -p "$results"
-[ "$what" = all ] && rm -f "$results"/*.tap "$results"/*.log "$results"/*.ours
+case $what in
+all | matrix | debug) rm -f "$results"/*.tap "$results"/*.log "$results"/*.ours ;;
+esac
+rm -f "$results/lanes"
 stamp=$results/.started
 touch "$stamp"
 rm -f "$results/check.tap"
@@ -322,6 +437,7 @@ if [ "$failed" != 0 ]; then
 	done
 fi
 say "took $(($(date +%s) - started)) s; results in $results/"
+lanes_summary
 [ "$skipped" = 0 ] || echo "$skipped skipped"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

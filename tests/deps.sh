@@ -24,6 +24,8 @@ packages=(
 	mosquitto mosquitto-clients libcmocka-dev
 	sparse pkg-config linux-source clang openssl
 	pahole xz-utils
+	# make check-debug builds a kernel.
+	flex bison libelf-dev libssl-dev bc
 )
 
 backports_list=/etc/apt/sources.list.d/bookworm-backports.sources
