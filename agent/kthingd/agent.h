@@ -14,6 +14,7 @@
 struct event_source;
 struct mqtt;
 struct relay;
+struct shadow_sync;
 struct status;
 
 struct agent {
@@ -25,6 +26,7 @@ struct agent {
 	struct mqtt *mqtt;
 	struct outbox outbox;
 	struct relay *relay;
+	struct shadow_sync *shadow;
 	struct event_source *events;
 	struct status *status;
 	int signal_fd;

@@ -22,6 +22,7 @@
 #include "mqtt.h"
 #include "notify.h"
 #include "relay.h"
+#include "shadow_sync.h"
 #include "status.h"
 
 #define KTHINGD_VERSION	"0.1.0"
@@ -141,6 +142,7 @@ static void reload(struct agent *a, bool explicit_path)
 	a->outbox.window = a->config.broker.max_inflight;
 	mqtt_reconfigure(a->mqtt, &previous);
 	relay_reconfigure(a->relay, &a->config);
+	shadow_sync_reconfigure(a->shadow);
 	status_reconfigure(a->status);
 	config_free(&previous);
 	log_notice("configuration reloaded");
@@ -189,6 +191,23 @@ static int setup_signals(struct agent *a, struct signal_ctx *ctx)
 	return loop_add_fd(&a->loop, a->signal_fd, POLLIN, signal_ready, ctx);
 }
 
+/* Kernel events go to the relay (telemetry) and to the shadow sync. */
+static void agent_event(void *arg, const struct kthing_event *ev, uint32_t value_type)
+{
+	struct agent *a = arg;
+
+	relay_event(a->relay, ev, value_type);
+	shadow_sync_event(a->shadow, ev, value_type);
+}
+
+static void agent_attached(void *arg, bool attached)
+{
+	struct agent *a = arg;
+
+	relay_attached(a->relay, attached);
+	shadow_sync_attached(a->shadow, attached);
+}
+
 static int run(struct agent *a, bool explicit_path)
 {
 	struct signal_ctx signals = { .agent = a, .explicit_path = explicit_path };
@@ -220,16 +239,20 @@ static int run(struct agent *a, bool explicit_path)
 	a->relay = relay_new(&a->loop, &a->config, &a->counters, &a->outbox);
 	if (!a->relay)
 		goto out_outbox;
+	a->shadow = shadow_sync_new(&a->loop, a->mqtt, &a->config, &a->counters);
+	if (!a->shadow)
+		goto out_relay;
 	a->status = status_new(a);
 	if (!a->status) {
 		log_error("status.socket: %s: %s", a->config.status.socket, strerror(errno));
 		goto out_relay;
 	}
-	a->events = events_new(&a->loop, a->config.events_source, relay_event, relay_attached,
-			       a->relay);
+	a->events = events_new(&a->loop, a->config.events_source, agent_event, agent_attached,
+			       a);
 	if (!a->events)
 		goto out_status;
 	relay_set_source(a->relay, a->events);
+	shadow_sync_set_source(a->shadow, a->events);
 
 	log_notice("kthingd %s starting: thing %s, broker %s", KTHINGD_VERSION,
 		   a->config.thing_name, a->config.broker.uri);
@@ -255,6 +278,8 @@ out_status:
 	status_free(a->status);
 out_relay:
 	mqtt_shutdown(a->mqtt, 1000);
+	/* After the shutdown: until then messages may still arrive for it. */
+	shadow_sync_free(a->shadow);
 	relay_free(a->relay);
 out_outbox:
 	outbox_fini(&a->outbox);

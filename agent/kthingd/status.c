@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mqtt.h"
 #include "relay.h"
+#include "shadow_sync.h"
 #include "status.h"
 #include "topic.h"
 
@@ -91,6 +92,7 @@ char *status_document(const struct agent *a)
 		add_counter(counters, "reconnects", c->reconnects);
 		add_counter(counters, "connect_failures", c->connect_failures);
 		add_counter(counters, "auth_failures", c->auth_failures);
+		shadow_sync_add_counters(counters, c);
 	}
 
 	queue = cJSON_AddObjectToObject(doc, "queue");
@@ -103,6 +105,7 @@ char *status_document(const struct agent *a)
 		cJSON_AddBoolToObject(queue, "persistent", q->db != NULL);
 	}
 	cJSON_AddItemToObject(doc, "things", relay_status(a->relay));
+	cJSON_AddItemToObject(doc, "shadows", shadow_sync_status(a->shadow));
 
 	text = cJSON_PrintUnformatted(doc);
 	cJSON_Delete(doc);
