@@ -22,16 +22,6 @@ static dev_t kthing_devt;
 /* One cdev covers every minor; open() finds the thing by its id. */
 static struct cdev kthing_cdev;
 
-static const char *const kthing_kind_names[] = {
-	[KTHING_KIND_SENSOR] = "sensor",
-	[KTHING_KIND_ACTUATOR] = "actuator",
-};
-
-static const char *const kthing_type_names[] = {
-	[KTHING_TYPE_BOOL] = "bool",
-	[KTHING_TYPE_INT] = "int",
-};
-
 static ssize_t name_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
@@ -54,8 +44,8 @@ static ssize_t channels_show(struct device *dev, struct device_attribute *attr,
 
 		len += sysfs_emit_at(buf, len, "%u %s %s %s %s\n", i,
 				     ch->desc.name,
-				     kthing_kind_names[ch->desc.kind],
-				     kthing_type_names[ch->desc.type],
+				     kthing_kind_name(ch->desc.kind),
+				     kthing_type_name(ch->desc.type),
 				     ch->ops->name);
 	}
 	return len;

@@ -123,13 +123,10 @@ static ssize_t kthing_cfs_channel_show(struct config_item *item, char *page,
 	kthing_cfs_resolve(ch, &d);
 	switch (field) {
 	case KTHING_CFS_kind:
-		ret = sprintf(page, "%s\n",
-			      d.kind == KTHING_KIND_SENSOR ? "sensor" :
-			      d.kind == KTHING_KIND_ACTUATOR ? "actuator" : "");
+		ret = sprintf(page, "%s\n", kthing_kind_name(d.kind));
 		break;
 	case KTHING_CFS_type:
-		ret = sprintf(page, "%s\n",
-			      d.type == KTHING_TYPE_BOOL ? "bool" : "int");
+		ret = sprintf(page, "%s\n", kthing_type_name(d.type));
 		break;
 	case KTHING_CFS_backend:
 		ops = kthing_backend_by_id(d.backend);
@@ -224,21 +221,11 @@ static int kthing_cfs_parse(struct kthing_cfs_channel *ch, const char *page,
 	switch (field) {
 	case KTHING_CFS_kind:
 		*why = "kind must be sensor or actuator";
-		if (sysfs_streq(page, "sensor"))
-			d->kind = KTHING_KIND_SENSOR;
-		else if (sysfs_streq(page, "actuator"))
-			d->kind = KTHING_KIND_ACTUATOR;
-		else
-			ret = -EINVAL;
+		ret = kthing_parse_kind(page, &d->kind);
 		break;
 	case KTHING_CFS_type:
 		*why = "type must be bool or int";
-		if (sysfs_streq(page, "bool"))
-			d->type = KTHING_TYPE_BOOL;
-		else if (sysfs_streq(page, "int"))
-			d->type = KTHING_TYPE_INT;
-		else
-			ret = -EINVAL;
+		ret = kthing_parse_type(page, &d->type);
 		break;
 	case KTHING_CFS_backend:
 		*why = "backend must be virtual, gpio, iio or thermal";
@@ -439,6 +426,50 @@ static const struct config_item_type kthing_cfs_channel_type = {
 	.ct_owner = THIS_MODULE,
 };
 
+static struct configfs_subsystem kthing_cfs_subsys;
+
+/*
+ * Pin the channels' directories while the thing is live, so that configfs
+ * refuses to remove them (EBUSY) and the tree keeps matching the thing.
+ */
+static int kthing_cfs_pin_channels(struct kthing_cfs_thing *t)
+{
+	struct kthing_cfs_channel *ch;
+	int ret;
+
+	lockdep_assert_held(&t->lock);
+	list_for_each_entry(ch, &t->channels, node) {
+		ret = configfs_depend_item_unlocked(&kthing_cfs_subsys,
+						    &ch->item);
+		if (ret)
+			goto err_unpin;
+	}
+	return 0;
+
+err_unpin:
+	list_for_each_entry_continue_reverse(ch, &t->channels, node)
+		configfs_undepend_item_unlocked(&ch->item);
+	return ret;
+}
+
+static void kthing_cfs_unpin_channels(struct kthing_cfs_thing *t)
+{
+	struct kthing_cfs_channel *ch;
+
+	lockdep_assert_held(&t->lock);
+	list_for_each_entry(ch, &t->channels, node)
+		configfs_undepend_item_unlocked(&ch->item);
+}
+
+/* Tear the live thing down; t->lock held. */
+static void kthing_cfs_tear_down(struct kthing_cfs_thing *t)
+{
+	lockdep_assert_held(&t->lock);
+	kthing_remove(t->thing);
+	t->thing = NULL;
+	kthing_cfs_unpin_channels(t);
+}
+
 /* Make the thing live from its channels' configuration; t->lock held. */
 static int kthing_cfs_go_live(struct kthing_cfs_thing *t)
 {
@@ -447,6 +478,7 @@ static int kthing_cfs_go_live(struct kthing_cfs_thing *t)
 	struct kthing_cfs_channel *ch;
 	struct kthing *thing;
 	unsigned int n = 0;
+	int ret;
 
 	lockdep_assert_held(&t->lock);
 	list_for_each_entry(ch, &t->channels, node)
@@ -467,6 +499,12 @@ static int kthing_cfs_go_live(struct kthing_cfs_thing *t)
 	kfree(descs);
 	if (IS_ERR(thing))
 		return PTR_ERR(thing);
+	ret = kthing_cfs_pin_channels(t);
+	if (ret) {
+		pr_err("%s: a channel directory is being removed\n", name);
+		kthing_remove(thing);
+		return ret;
+	}
 	t->thing = thing;
 	return 0;
 }
@@ -497,12 +535,10 @@ static ssize_t kthing_cfs_thing_live_store(struct config_item *item,
 	}
 
 	mutex_lock(&t->lock);
-	if (live && !t->thing) {
+	if (live && !t->thing)
 		ret = kthing_cfs_go_live(t);
-	} else if (!live && t->thing) {
-		kthing_remove(t->thing);
-		t->thing = NULL;
-	}
+	else if (!live && t->thing)
+		kthing_cfs_tear_down(t);
 	mutex_unlock(&t->lock);
 	return ret ?: count;
 }
@@ -561,10 +597,7 @@ static struct config_item *kthing_cfs_channel_make(struct config_group *group,
 	return &ch->item;
 }
 
-/*
- * configfs cannot refuse an rmdir: a channel removed from a live thing
- * stays in the thing until it is torn down.
- */
+/* A live thing's channels are pinned: configfs refuses their rmdir. */
 static void kthing_cfs_channel_drop(struct config_group *group,
 				    struct config_item *item)
 {
@@ -620,17 +653,18 @@ static struct config_group *kthing_cfs_thing_make(struct config_group *group,
 	return &t->group;
 }
 
-/* Removing a live thing's directory tears the thing down. */
+/*
+ * A live thing's pinned channel directories keep its own from being
+ * removed; tear down anyway should that ever change.
+ */
 static void kthing_cfs_thing_drop(struct config_group *group,
 				  struct config_item *item)
 {
 	struct kthing_cfs_thing *t = to_cfs_thing(item);
 
 	mutex_lock(&t->lock);
-	if (t->thing) {
-		kthing_remove(t->thing);
-		t->thing = NULL;
-	}
+	if (t->thing)
+		kthing_cfs_tear_down(t);
 	mutex_unlock(&t->lock);
 	config_item_put(item);
 }

@@ -42,41 +42,30 @@ static bool kthing_fw_read_s64(struct fwnode_handle *node, const char *prop,
 	return true;
 }
 
-/* Read an optional string property naming one of @names into @dst. */
+/*
+ * Parse the optional string property @prop with @parse into @dst; returns 0
+ * or -EINVAL.
+ */
 static int kthing_fw_parse_enum(struct fwnode_handle *node, const char *prop,
-				const char *const *names, unsigned int num,
+				int (*parse)(const char *name, u32 *value),
 				u32 *dst)
 {
 	const char *val;
-	unsigned int i;
 
 	if (fwnode_property_read_string(node, prop, &val))
 		return 0;
-	for (i = 0; i < num; i++) {
-		if (names[i] && !strcmp(names[i], val)) {
-			*dst = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return parse(val, dst);
 }
 
-static const char *const kthing_fw_kinds[] = {
-	[KTHING_KIND_SENSOR] = "sensor",
-	[KTHING_KIND_ACTUATOR] = "actuator",
-};
+static int kthing_fw_parse_backend(const char *name, u32 *backend)
+{
+	const struct kthing_backend_ops *ops = kthing_backend_by_name(name);
 
-static const char *const kthing_fw_types[] = {
-	[KTHING_TYPE_BOOL] = "bool",
-	[KTHING_TYPE_INT] = "int",
-};
-
-static const char *const kthing_fw_backends[] = {
-	[KTHING_BACKEND_VIRTUAL] = "virtual",
-	[KTHING_BACKEND_GPIO] = "gpio",
-	[KTHING_BACKEND_IIO] = "iio",
-	[KTHING_BACKEND_THERMAL] = "thermal",
-};
+	if (!ops)
+		return -EINVAL;
+	*backend = ops->id;
+	return 0;
+}
 
 /*
  * Fill @desc from the channel node @node; returns 0 or -EINVAL with @why
@@ -99,17 +88,14 @@ static int kthing_fw_parse_channel(struct fwnode_handle *node,
 	desc->name[strcspn(desc->name, "@")] = '\0';
 
 	*why = "kind must be sensor or actuator";
-	if (kthing_fw_parse_enum(node, "kind", kthing_fw_kinds,
-				 ARRAY_SIZE(kthing_fw_kinds), &desc->kind))
+	if (kthing_fw_parse_enum(node, "kind", kthing_parse_kind, &desc->kind))
 		return -EINVAL;
 	*why = "type must be bool or int";
 	desc->type = KTHING_TYPE_INT;
-	if (kthing_fw_parse_enum(node, "type", kthing_fw_types,
-				 ARRAY_SIZE(kthing_fw_types), &desc->type))
+	if (kthing_fw_parse_enum(node, "type", kthing_parse_type, &desc->type))
 		return -EINVAL;
 	*why = "backend must be virtual, gpio, iio or thermal";
-	if (kthing_fw_parse_enum(node, "backend", kthing_fw_backends,
-				 ARRAY_SIZE(kthing_fw_backends),
+	if (kthing_fw_parse_enum(node, "backend", kthing_fw_parse_backend,
 				 &desc->backend))
 		return -EINVAL;
 

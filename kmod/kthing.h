@@ -130,6 +130,10 @@ void kthing_put(struct kthing *thing);
 struct kthing *kthing_get_by_id(u32 id);
 struct kthing *kthing_get_by_name(const char *name);
 int kthing_validate_name(const char *name);
+const char *kthing_kind_name(u32 kind);
+const char *kthing_type_name(u32 type);
+int kthing_parse_kind(const char *name, u32 *kind);
+int kthing_parse_type(const char *name, u32 *type);
 int kthing_validate_config(const struct kthing_channel_desc *desc,
 			   const struct kthing_channel_config *config,
 			   const char **why);

@@ -579,6 +579,42 @@ static int kthing_nl_reply_channel(struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * The channel a request names, of a thing that is alive: on success the
+ * caller holds a reference to *@thing and its live_sem for reading, and
+ * lets go of both with kthing_nl_leave().
+ */
+static struct kthing_channel *kthing_nl_enter(struct genl_info *info,
+					      struct kthing **thing)
+{
+	struct kthing_channel *ch;
+
+	*thing = kthing_nl_get_thing(info->attrs, info->extack);
+	if (IS_ERR(*thing))
+		return ERR_CAST(*thing);
+	ch = kthing_nl_get_channel(*thing, info->attrs, info->extack);
+	if (IS_ERR(ch))
+		goto err_put;
+	down_read(&(*thing)->live_sem);
+	if ((*thing)->dead) {
+		up_read(&(*thing)->live_sem);
+		GENL_SET_ERR_MSG(info, "the thing was removed");
+		ch = ERR_PTR(-ENODEV);
+		goto err_put;
+	}
+	return ch;
+
+err_put:
+	kthing_put(*thing);
+	return ch;
+}
+
+static void kthing_nl_leave(struct kthing *thing)
+{
+	up_read(&thing->live_sem);
+	kthing_put(thing);
+}
+
 static int kthing_nl_get_channel_doit(struct sk_buff *skb,
 				      struct genl_info *info)
 {
@@ -587,28 +623,12 @@ static int kthing_nl_get_channel_doit(struct sk_buff *skb,
 	struct kthing *thing;
 	int ret;
 
-	thing = kthing_nl_get_thing(info->attrs, info->extack);
-	if (IS_ERR(thing))
-		return PTR_ERR(thing);
-	ch = kthing_nl_get_channel(thing, info->attrs, info->extack);
-	if (IS_ERR(ch)) {
-		ret = PTR_ERR(ch);
-		goto out_put;
-	}
-
-	down_read(&thing->live_sem);
-	if (thing->dead) {
-		up_read(&thing->live_sem);
-		GENL_SET_ERR_MSG(info, "the thing was removed");
-		ret = -ENODEV;
-		goto out_put;
-	}
+	ch = kthing_nl_enter(info, &thing);
+	if (IS_ERR(ch))
+		return PTR_ERR(ch);
 	kthing_nl_read(ch, &val);
-	up_read(&thing->live_sem);
-
 	ret = kthing_nl_reply_channel(info, ch, &val);
-out_put:
-	kthing_put(thing);
+	kthing_nl_leave(thing);
 	return ret;
 }
 
@@ -647,33 +667,16 @@ static int kthing_nl_set_actuator_doit(struct sk_buff *skb,
 		GENL_SET_ERR_MSG(info, "KTHING_A_VALUE is required");
 		return -EINVAL;
 	}
-	thing = kthing_nl_get_thing(info->attrs, info->extack);
-	if (IS_ERR(thing))
-		return PTR_ERR(thing);
-	ch = kthing_nl_get_channel(thing, info->attrs, info->extack);
-	if (IS_ERR(ch)) {
-		ret = PTR_ERR(ch);
-		goto out_put;
-	}
-
-	down_read(&thing->live_sem);
-	if (thing->dead) {
-		up_read(&thing->live_sem);
-		GENL_SET_ERR_MSG(info, "the thing was removed");
-		ret = -ENODEV;
-		goto out_put;
-	}
+	ch = kthing_nl_enter(info, &thing);
+	if (IS_ERR(ch))
+		return PTR_ERR(ch);
 	ret = kthing_channel_write(ch, nla_get_s64(value_attr),
 				   KTHING_SOURCE_NETLINK, &val.value, &val.ts);
-	up_read(&thing->live_sem);
-	if (ret) {
+	if (ret)
 		kthing_nl_write_error(info->extack, value_attr, ret);
-		goto out_put;
-	}
-
-	ret = kthing_nl_reply_channel(info, ch, &val);
-out_put:
-	kthing_put(thing);
+	else
+		ret = kthing_nl_reply_channel(info, ch, &val);
+	kthing_nl_leave(thing);
 	return ret;
 }
 

@@ -67,6 +67,80 @@ const struct kthing_backend_ops *kthing_backend_by_name(const char *name)
 	return NULL;
 }
 
+static const char *const kthing_kind_names[] = {
+	[KTHING_KIND_SENSOR] = "sensor",
+	[KTHING_KIND_ACTUATOR] = "actuator",
+};
+
+static const char *const kthing_type_names[] = {
+	[KTHING_TYPE_BOOL] = "bool",
+	[KTHING_TYPE_INT] = "int",
+};
+
+/**
+ * kthing_kind_name() - the name of an enum kthing_channel_kind value
+ * @kind: the kind
+ *
+ * Return: "sensor", "actuator", or "" for anything else.
+ */
+const char *kthing_kind_name(u32 kind)
+{
+	return kind < ARRAY_SIZE(kthing_kind_names) && kthing_kind_names[kind] ?
+		kthing_kind_names[kind] : "";
+}
+
+/**
+ * kthing_type_name() - the name of an enum kthing_value_type value
+ * @type: the type
+ *
+ * Return: "bool", "int", or "" for anything else.
+ */
+const char *kthing_type_name(u32 type)
+{
+	return type < ARRAY_SIZE(kthing_type_names) && kthing_type_names[type] ?
+		kthing_type_names[type] : "";
+}
+
+static int kthing_parse(const char *const *names, unsigned int num,
+			const char *name, u32 *value)
+{
+	unsigned int i;
+
+	for (i = 0; i < num; i++) {
+		if (names[i] && sysfs_streq(names[i], name)) {
+			*value = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * kthing_parse_kind() - parse "sensor" or "actuator"
+ * @name: the name, a trailing newline allowed
+ * @kind: set to the enum kthing_channel_kind value
+ *
+ * Return: 0 or -EINVAL.
+ */
+int kthing_parse_kind(const char *name, u32 *kind)
+{
+	return kthing_parse(kthing_kind_names, ARRAY_SIZE(kthing_kind_names),
+			    name, kind);
+}
+
+/**
+ * kthing_parse_type() - parse "bool" or "int"
+ * @name: the name, a trailing newline allowed
+ * @type: set to the enum kthing_value_type value
+ *
+ * Return: 0 or -EINVAL.
+ */
+int kthing_parse_type(const char *name, u32 *type)
+{
+	return kthing_parse(kthing_type_names, ARRAY_SIZE(kthing_type_names),
+			    name, type);
+}
+
 /**
  * kthing_validate_name() - check a thing or channel name
  * @name: the name

@@ -318,11 +318,15 @@ static void test_attributes(void)
 		     "changing kind of a live thing");
 	expect_errno(cfs_mkdir("attrs", "more"), EBUSY,
 		     "adding a channel to a live thing");
+	expect_errno(cfs_rmdir("attrs", "level"), EBUSY,
+		     "removing a channel of a live thing");
+	expect_errno(cfs_rmdir("attrs", NULL), ENOTEMPTY,
+		     "removing a live thing's directory");
 	id = cfs_id("attrs");
-	tap(id >= 0 && cfs_rmdir("attrs", "level") == 0 &&
-	    cfs_rmdir("attrs", NULL) == 0 && open_thing(id, O_RDONLY) < 0 &&
-	    errno == ENOENT,
-	    "removing the live thing's directories tears it down");
+	tap(id >= 0 && cfs_set("attrs", NULL, "live", "0") == 0 &&
+	    open_thing(id, O_RDONLY) < 0 && errno == ENOENT &&
+	    cfs_rmdir("attrs", "level") == 0 && cfs_rmdir("attrs", NULL) == 0,
+	    "once torn down, its directories can be removed");
 }
 
 static void test_cycles(void)
