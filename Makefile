@@ -70,6 +70,8 @@ $(SAN)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SANFLAGS) -MMD -MP -c -o $@ $<
 
+# Before the fragments: it sets PREFIX (default /usr) for them.
+include install.mk
 include $(sort $(wildcard agent/*.mk tests/*.mk))
 
 programs: $(PROGRAMS)
