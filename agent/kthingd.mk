@@ -24,7 +24,7 @@ kthingd_sources := $(addprefix agent/kthingd/,main.c config.c topic.c log.c back
 
 $(eval $(call program,kthingd,$(kthingd_sources) $(LIBKTHING_SOURCES),$(KTHINGD_LIBS) $(LIBKTHING_LIBS) -lpthread))
 
-$(eval $(call host_test,kthingd_shadow,tests/kthingd_shadow.c $(kthingd_shadow) $(LIBKTHING_SOURCES),$(shell $(PKG_CONFIG) --libs libcjson) $(LIBKTHING_LIBS) -lm -lcmocka))
+$(eval $(call host_test,kthingd_shadow,tests/kthingd_shadow.c $(kthingd_shadow) $(kthingd_config) $(LIBKTHING_SOURCES),$(KTHINGD_LIBS) $(LIBKTHING_LIBS) -lcmocka))
 $(eval $(call fuzzer,fuzz_kthingd_delta,tests/fuzz/fuzz_kthingd_delta.c $(kthingd_shadow) $(kthingd_shadow_engine) $(LIBKTHING_SOURCES),$(shell $(PKG_CONFIG) --libs libcjson) $(LIBKTHING_LIBS) -lm))
 
 # Host tests against a real mosquitto (scripts printing TAP; they use the

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../agent/kthingd/config.h"
 #include "../agent/kthingd/shadow_apply.h"
 #include "../agent/kthingd/shadow_report.h"
 
@@ -278,6 +279,94 @@ static void test_report_escaping(void **state)
 	shadow_report_free(r);
 }
 
+/* --- configuration: the shadow section and things[].named_shadows --- */
+
+static int parse(const char *json, struct config *c, char *err, size_t errlen)
+{
+	struct config_overrides ov = { 0 };
+
+	return config_parse(json, strlen(json), &ov, CONFIG_NO_FILE_CHECKS, c, err, errlen);
+}
+
+static void test_config_defaults(void **state)
+{
+	char err[CONFIG_ERROR_SIZE];
+	struct config c;
+
+	(void)state;
+	assert_int_equal(parse("{\"things\":[{\"kthing\":\"lamp\"}]}", &c, err, sizeof(err)), 0);
+	assert_false(c.shadow.enabled);
+	assert_false(c.shadow.null_invalid_desired);
+	assert_int_equal(c.shadow.coalesce_ms, 100);
+	assert_int_equal(c.shadow.sensor_interval_s, 0);
+	assert_true(c.things[0].shadow);
+	assert_string_equal(config_shadow_of(&c.things[0], "relay"), "");
+	assert_string_equal(config_shadow_of(NULL, "relay"), "");
+	config_free(&c);
+}
+
+static void test_config_all_keys(void **state)
+{
+	char err[CONFIG_ERROR_SIZE];
+	struct config c;
+
+	(void)state;
+	assert_int_equal(parse("{\"shadow\":{\"enabled\":true,\"null_invalid_desired\":true,"
+			       "\"coalesce_ms\":0,\"sensor_interval_s\":30},"
+			       "\"things\":[{\"kthing\":\"lamp\",\"shadow\":false},"
+			       "{\"kthing\":\"gh\",\"named_shadows\":{\"fan\":\"climate\","
+			       "\"vent\":\"$climate:2\"}}]}", &c, err, sizeof(err)), 0);
+	assert_true(c.shadow.enabled);
+	assert_true(c.shadow.null_invalid_desired);
+	assert_int_equal(c.shadow.coalesce_ms, 0);
+	assert_int_equal(c.shadow.sensor_interval_s, 30);
+	assert_false(c.things[0].shadow);
+	assert_true(c.things[1].shadow);
+	assert_string_equal(config_shadow_of(&c.things[1], "fan"), "climate");
+	assert_string_equal(config_shadow_of(&c.things[1], "vent"), "$climate:2");
+	assert_string_equal(config_shadow_of(&c.things[1], "relay"), "");
+	config_free(&c);
+}
+
+static void expect_config_error(const char *json, const char *error)
+{
+	char err[CONFIG_ERROR_SIZE];
+	struct config c;
+
+	assert_int_equal(parse(json, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, error);
+}
+
+static void test_config_errors(void **state)
+{
+	(void)state;
+	expect_config_error("{\"shadow\":{\"enabled\":1}}",
+			    "shadow.enabled: must be true or false");
+	expect_config_error("{\"shadow\":{\"coalesce_ms\":60001}}",
+			    "shadow.coalesce_ms: 60001 is out of range (0 to 60000)");
+	expect_config_error("{\"shadow\":{\"sensor_interval_s\":-1}}",
+			    "shadow.sensor_interval_s: -1 is out of range (0 to 86400)");
+	expect_config_error("{\"shadow\":[]}", "shadow: must be an object");
+	expect_config_error("{\"things\":[{\"kthing\":\"a\",\"shadow\":\"yes\"}]}",
+			    "things[0].shadow: must be true or false");
+	expect_config_error("{\"things\":[{\"kthing\":\"a\",\"named_shadows\":[]}]}",
+			    "things[0].named_shadows: must be an object");
+	expect_config_error("{\"things\":[{\"kthing\":\"a\",\"named_shadows\":{\"fan\":1}}]}",
+			    "things[0].named_shadows.fan: must be a string (a shadow name)");
+	expect_config_error("{\"things\":[{\"kthing\":\"a\",\"named_shadows\":"
+			    "{\"fan\":\"a/b\"}}]}",
+			    "things[0].named_shadows.fan: \"a/b\" is not a valid shadow name "
+			    "(1 to 64 of a-z A-Z 0-9 $ : _ -)");
+	expect_config_error("{\"things\":[{\"kthing\":\"a\",\"named_shadows\":"
+			    "{\"fan\":\"\"}}]}",
+			    "things[0].named_shadows.fan: \"\" is not a valid shadow name "
+			    "(1 to 64 of a-z A-Z 0-9 $ : _ -)");
+	expect_config_error("{\"things\":[{\"kthing\":\"a\",\"named_shadows\":"
+			    "{\"f.n\":\"x\"}}]}",
+			    "things[0].named_shadows.f.n: not a channel name "
+			    "(1 to 31 of a-z A-Z 0-9 _ -)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +381,9 @@ int main(void)
 		cmocka_unit_test(test_report_errors),
 		cmocka_unit_test(test_report_clear_desired),
 		cmocka_unit_test(test_report_escaping),
+		cmocka_unit_test(test_config_defaults),
+		cmocka_unit_test(test_config_all_keys),
+		cmocka_unit_test(test_config_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
