@@ -24,6 +24,8 @@ packages=(
 	mosquitto mosquitto-clients libcmocka-dev
 	sparse pkg-config linux-source clang openssl
 	pahole xz-utils
+	# tests/install.sh builds the modules through DKMS.
+	dkms
 	# make check-debug builds a kernel.
 	flex bison libelf-dev libssl-dev bc
 )
