@@ -967,13 +967,13 @@ void shadow_sync_reconfigure(struct shadow_sync *s)
 		loop_timer_arm(s->loop, &s->sensor_timer, (uint64_t)interval * 1000);
 	else
 		loop_timer_cancel(s->loop, &s->sensor_timer);
-	if (!s->config->shadow.enabled) {
-		for (struct device *d = s->devices; d; d = d->next)
-			device_gone(d);
-		return;
-	}
-	/* Things newly given a shadow are picked up. */
-	if (s->src && events_attached(s->src))
+	/*
+	 * Which things and channels take part may have changed: open every
+	 * thing afresh, which also gets each shadow again.
+	 */
+	for (struct device *d = s->devices; d; d = d->next)
+		device_gone(d);
+	if (s->config->shadow.enabled && s->src && events_attached(s->src))
 		scan(s);
 }
 

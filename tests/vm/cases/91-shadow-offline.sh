@@ -3,7 +3,8 @@
 # Device Shadow end to end, all in the guest: desired set while kthingd is
 # down is applied when it comes back; a change made on the device side
 # (kthingctl over ioctl and over netlink) is reported without desired being
-# touched, and is not undone by the older desired value.
+# touched, and is not undone by the older desired value; after a reload,
+# sensors are reported and refused desired keys set to null.
 cd "$KTHING_SRC" || exit 1
 . tests/vm/shadow-lib.sh
 
@@ -33,4 +34,17 @@ check "the relay was not turned back by its old desired value" [ "$(sim_value $R
 
 desired '{"relay":true}'
 check "desired set again after a device-side change is applied" wait_line 1 10
+
+# Reloaded with sensor reporting on and refused desired keys set to null.
+sed -i 's/"coalesce_ms":50}/"coalesce_ms":50,"sensor_interval_s":1,"null_invalid_desired":true}/' \
+	"$WORK/kthingd.json"
+kill -HUP "$KTHINGD_PID"
+check "with shadow.sensor_interval_s, the sensor is reported" \
+	wait_shadow state.reported.door false 15
+desired '{"level":500}'
+check "with shadow.null_invalid_desired, a refused key is removed from desired" \
+	wait_shadow state.desired.level absent 10
+check "and its error is shown" \
+	[ "$(shadow_get | json_at state.reported.kthing_errors.level)" = '"value out of range 0.0..100.0"' ]
+check "the dimmer was not touched" [ "$(shadow_get | json_at state.reported.level)" = 7.5 ]
 shadow_finish
