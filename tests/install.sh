@@ -192,7 +192,7 @@ dkms_build() {
 	mkdir -p "$work/dkms/var/lib/dkms"
 	dkms add -m kthing -v "$ver" --sourcetree "$work/dkms/usr/src" \
 		--dkmstree "$work/dkms/var/lib/dkms" >"$work/dkms.log" 2>&1 &&
-	dkms build -m kthing -v "$ver" -k "$rel" --sourcetree "$work/dkms/usr/src" \
+	dkms build -j "$(nproc)" -m kthing -v "$ver" -k "$rel" --sourcetree "$work/dkms/usr/src" \
 		--dkmstree "$work/dkms/var/lib/dkms" >>"$work/dkms.log" 2>&1 &&
 	ls "$work/dkms/var/lib/dkms/kthing/$ver/$rel"/*/module/kthing.ko* \
 		"$work/dkms/var/lib/dkms/kthing/$ver/$rel"/*/module/kthing_sim.ko* \
