@@ -24,6 +24,9 @@ packages=(
 	mosquitto mosquitto-clients libcmocka-dev
 	sparse pkg-config linux-source clang openssl
 	pahole xz-utils
+	# kthingd checks certificate dates with libcrypto; tests read its
+	# status socket with python3; the udev rules are tested with udevd.
+	libssl-dev python3 udev
 	# tests/install.sh builds the modules through DKMS.
 	dkms
 	# make check-debug builds a kernel.
