@@ -88,23 +88,32 @@ static int kthing_put_channel_id(struct sk_buff *skb,
 	return 0;
 }
 
-/* Start an event of @thing; thing->event_lock held, seq already counted. */
-static void *kthing_event_start(struct sk_buff *skb, struct kthing *thing,
-				u8 cmd, u64 ts)
+/*
+ * Count the next event of @thing and, when anyone listens, start its message.
+ * Returns NULL when there is nothing to send. The sequence number is taken
+ * either way, so an event that could not be built reaches listeners as a gap.
+ */
+static struct sk_buff *kthing_event_new(struct kthing *thing, u8 cmd, u64 ts,
+					void **hdr)
 {
-	void *hdr;
+	struct sk_buff *skb;
 
 	lockdep_assert_held(&thing->event_lock);
-	hdr = genlmsg_put(skb, 0, 0, &kthing_genl_family, 0, cmd);
-	if (!hdr)
+	thing->seq++;
+	if (!kthing_has_listeners())
 		return NULL;
-	if (kthing_put_thing(skb, thing) ||
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &kthing_genl_family, 0, cmd);
+	if (!*hdr || kthing_put_thing(skb, thing) ||
 	    nla_put_u64_64bit(skb, KTHING_A_SEQ, thing->seq, KTHING_A_PAD) ||
 	    nla_put_u64_64bit(skb, KTHING_A_TIMESTAMP, ts, KTHING_A_PAD)) {
-		genlmsg_cancel(skb, hdr);
+		nlmsg_free(skb);
 		return NULL;
 	}
-	return hdr;
+	return skb;
 }
 
 static void kthing_event_send(struct sk_buff *skb, void *hdr)
@@ -136,18 +145,11 @@ void kthing_notify_thing(struct kthing *thing, u8 cmd)
 		thing->announced = true;
 	else
 		thing->removed = true;
-	thing->seq++;
-	if (!kthing_has_listeners())
-		goto out_unlock;
-
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = kthing_event_new(thing, cmd, ktime_get_ns(), &hdr);
 	if (!skb)
 		goto out_unlock;
-	hdr = kthing_event_start(skb, thing, cmd, ktime_get_ns());
-	if (!hdr ||
-	    (cmd == KTHING_CMD_THING_ADDED &&
-	     nla_put_u32(skb, KTHING_A_THING_NUM_CHANNELS,
-			 thing->num_channels))) {
+	if (cmd == KTHING_CMD_THING_ADDED &&
+	    nla_put_u32(skb, KTHING_A_THING_NUM_CHANNELS, thing->num_channels)) {
 		nlmsg_free(skb);
 		goto out_unlock;
 	}
@@ -176,15 +178,10 @@ void kthing_notify_value(struct kthing_channel *ch, u8 cmd, s64 value,
 	mutex_lock(&thing->event_lock);
 	if (!thing->announced || thing->removed)
 		goto out_unlock;
-	thing->seq++;
-	if (!kthing_has_listeners())
-		goto out_unlock;
-
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = kthing_event_new(thing, cmd, ts, &hdr);
 	if (!skb)
 		goto out_unlock;
-	hdr = kthing_event_start(skb, thing, cmd, ts);
-	if (!hdr || kthing_put_channel_id(skb, ch) ||
+	if (kthing_put_channel_id(skb, ch) ||
 	    nla_put_s64(skb, KTHING_A_VALUE, value, KTHING_A_PAD) ||
 	    nla_put_s32(skb, KTHING_A_EXPONENT, ch->desc.exponent) ||
 	    (cmd == KTHING_CMD_APPLIED &&
@@ -213,15 +210,10 @@ void kthing_notify_fault(struct kthing_channel *ch, int err)
 	mutex_lock(&thing->event_lock);
 	if (!thing->announced || thing->removed)
 		goto out_unlock;
-	thing->seq++;
-	if (!kthing_has_listeners())
-		goto out_unlock;
-
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = kthing_event_new(thing, KTHING_CMD_FAULT, ktime_get_ns(), &hdr);
 	if (!skb)
 		goto out_unlock;
-	hdr = kthing_event_start(skb, thing, KTHING_CMD_FAULT, ktime_get_ns());
-	if (!hdr || kthing_put_channel_id(skb, ch) ||
+	if (kthing_put_channel_id(skb, ch) ||
 	    nla_put_u32(skb, KTHING_A_ERRNO, -err)) {
 		nlmsg_free(skb);
 		goto out_unlock;
