@@ -372,6 +372,20 @@ lanes_summary() {
 	sed 's/^/  /' "$results/lanes"
 }
 
+# What else the run covered: fuzz iterations, and each "# covered: ..."
+# comment a test prints (faults injected, events in a soak).
+coverage_summary() {
+	local runs
+
+	if [ -s "$results/fuzz.tap" ]; then
+		runs=$(sed -n 's/^# fuzz \(.*\) runs=\([0-9]*\)$/\1 \2/p' "$results/fuzz.tap" |
+			awk '{ printf "%s%s %d", (NR > 1 ? ", " : ""), $1, $2; t += $2 }
+				END { if (NR) printf " (%d in all)\n", t }')
+		[ -z "$runs" ] || echo "Fuzz runs: $runs"
+	fi
+	grep -h '^# covered: ' "$@" 2>/dev/null | sed 's/^# covered: /Covered: /'
+}
+
 stage_fuzz_smoke() {
 	local tap=$results/fuzz.tap status
 
@@ -438,6 +452,7 @@ if [ "$failed" != 0 ]; then
 fi
 say "took $(($(date +%s) - started)) s; results in $results/"
 lanes_summary
+coverage_summary "${taps[@]}"
 [ "$skipped" = 0 ] || echo "$skipped skipped"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
