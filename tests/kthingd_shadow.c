@@ -295,7 +295,7 @@ static void test_config_defaults(void **state)
 
 	(void)state;
 	assert_int_equal(parse("{\"things\":[{\"kthing\":\"lamp\"}]}", &c, err, sizeof(err)), 0);
-	assert_false(c.shadow.enabled);
+	assert_true(c.shadow.enabled);
 	assert_false(c.shadow.null_invalid_desired);
 	assert_int_equal(c.shadow.coalesce_ms, 100);
 	assert_int_equal(c.shadow.sensor_interval_s, 0);

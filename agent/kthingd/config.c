@@ -584,6 +584,8 @@ static int parse_shadow(struct parser *p, const cJSON *root, struct config *c)
 	struct shadow_config *s = &c->shadow;
 	const cJSON *obj;
 
+	/* Each thing keeps its classic shadow unless told otherwise. */
+	s->enabled = true;
 	s->coalesce_ms = 100;
 	if (get_object(p, root, "", "shadow", &obj) < 0)
 		return -1;
