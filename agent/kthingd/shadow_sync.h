@@ -18,8 +18,10 @@
  *    coalesced over shadow.coalesce_ms; desired is never touched for them.
  *
  * Requests carry a clientToken and at most SHADOW_MAX_IN_FLIGHT are
- * outstanding. A response to one of ours settles it: 409 leads to a fresh
- * get, 429 to backing off, 413 and 400 to an error in the log and a counter.
+ * outstanding (shadow_requests.h). A response to one of ours settles it:
+ * 409 leads to a fresh get, 429 to backing off, 413 and 400 to an error in
+ * the log and a counter. When no shadow service answers (a broker without
+ * one), requests are retried less and less often and the status says so.
  * What is reported is always read back from the device when the report is
  * built, so it never claims a value that was not applied.
  */
@@ -38,9 +40,6 @@ struct event_source;
 struct loop;
 struct mqtt;
 struct shadow_sync;
-
-/* AWS IoT refuses more than this many requests in flight on a connection. */
-#define SHADOW_MAX_IN_FLIGHT	10
 
 struct shadow_sync *shadow_sync_new(struct loop *loop, struct mqtt *mqtt,
 				    const struct config *config,
