@@ -48,6 +48,8 @@ struct relay {
 	struct outbox *outbox;
 	struct event_source *src;
 	struct thing_state *things;
+	relay_tap_cb tap;
+	void *tap_arg;
 };
 
 static void flush(struct thing_state *t);
@@ -139,6 +141,8 @@ static void publish_values(struct thing_state *t, const struct telemetry_value *
 	t->telemetry_seq++;
 	r->counters->telemetry_messages++;
 	outbox_publish(r->outbox, topic, buf, (size_t)len, r->config->telemetry.qos);
+	if (r->tap)
+		r->tap(r->tap_arg, topic, buf, (size_t)len);
 	free(buf);
 }
 
@@ -398,6 +402,12 @@ struct relay *relay_new(struct loop *loop, const struct config *config,
 void relay_set_source(struct relay *relay, struct event_source *src)
 {
 	relay->src = src;
+}
+
+void relay_set_tap(struct relay *relay, relay_tap_cb tap, void *arg)
+{
+	relay->tap = tap;
+	relay->tap_arg = arg;
 }
 
 void relay_reconfigure(struct relay *r, const struct config *config)

@@ -12,6 +12,7 @@
 #define KTHINGD_RELAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <kthing.h>
@@ -35,6 +36,13 @@ void relay_event(void *relay, const struct kthing_event *ev, uint32_t value_type
 void relay_attached(void *relay, bool attached);
 
 void relay_reconfigure(struct relay *relay, const struct config *config);
+
+/*
+ * Also hand each telemetry message to @tap (NULL: none), with the topic it is
+ * published to, whether or not the broker is connected (the edge rules).
+ */
+typedef void (*relay_tap_cb)(void *arg, const char *topic, const char *payload, size_t len);
+void relay_set_tap(struct relay *relay, relay_tap_cb tap, void *arg);
 
 /* Publish what is being coalesced now (before shutting down). */
 void relay_flush_all(struct relay *relay);
