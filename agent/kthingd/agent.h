@@ -14,6 +14,7 @@
 struct event_source;
 struct mqtt;
 struct relay;
+struct rules_agent;
 struct shadow_sync;
 struct status;
 
@@ -27,6 +28,7 @@ struct agent {
 	struct outbox outbox;
 	struct relay *relay;
 	struct shadow_sync *shadow;
+	struct rules_agent *rules;
 	struct event_source *events;
 	struct status *status;
 	int signal_fd;

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "rules_config.h"
 #include "topic.h"
 
 #define DEFAULT_BROKER_URI	"mqtt://localhost"
@@ -827,7 +828,7 @@ static int parse_root(struct parser *p, cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"thing_name", "broker", "reconnect", "telemetry", "things", "queue",
-		"status", "events", "log_level", "shutdown_timeout_ms", "shadow", NULL,
+		"status", "events", "log_level", "shutdown_timeout_ms", "shadow", "rules", NULL,
 	};
 	enum log_level level;
 
@@ -846,7 +847,9 @@ static int parse_root(struct parser *p, cJSON *root, struct config *c)
 	    parse_shadow(p, root, c) < 0 ||
 	    get_string(p, root, "", "log_level", false, &c->log_level) < 0 ||
 	    GET_INT(p, root, "", "shutdown_timeout_ms", 0, 600000, c->shutdown_timeout_ms) < 0 ||
-	    default_thing_name(p, c) < 0)
+	    default_thing_name(p, c) < 0 ||
+	    rules_config_parse(cJSON_GetObjectItemCaseSensitive(root, "rules"), c, &c->rules,
+			       p->err, p->errlen) < 0)
 		return -1;
 	if (!c->log_level && !(c->log_level = strdup("info")))
 		return fail(p, "log_level", "out of memory");
@@ -986,6 +989,7 @@ void config_free(struct config *c)
 	free(c->status.metrics_topic);
 	free(c->events_source);
 	free(c->log_level);
+	rules_config_free(c->rules);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -90,6 +90,8 @@ struct shadow_config {
 	uint32_t sensor_interval_s; /* report sensors this often, 0: never */
 };
 
+struct rules_config;
+
 struct config {
 	char *thing_name;
 	struct broker_config broker;
@@ -103,6 +105,7 @@ struct config {
 	char *events_source;	/* "netlink", "-" (stdin) or a file or FIFO */
 	char *log_level;
 	uint32_t shutdown_timeout_ms;
+	struct rules_config *rules;	/* NULL: none (rules_config.h) */
 };
 
 /* Values given on the command line; NULL when not given. */

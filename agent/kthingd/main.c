@@ -22,6 +22,7 @@
 #include "mqtt.h"
 #include "notify.h"
 #include "relay.h"
+#include "rules_agent.h"
 #include "shadow_sync.h"
 #include "status.h"
 
@@ -143,6 +144,7 @@ static void reload(struct agent *a, bool explicit_path)
 	mqtt_reconfigure(a->mqtt, &previous);
 	relay_reconfigure(a->relay, &a->config);
 	shadow_sync_reconfigure(a->shadow);
+	rules_agent_reconfigure(a->rules);
 	status_reconfigure(a->status);
 	config_free(&previous);
 	log_notice("configuration reloaded");
@@ -242,6 +244,9 @@ static int run(struct agent *a, bool explicit_path)
 	a->shadow = shadow_sync_new(&a->loop, a->mqtt, &a->config, &a->counters);
 	if (!a->shadow)
 		goto out_relay;
+	a->rules = rules_agent_new(a);
+	if (!a->rules)
+		goto out_relay;
 	a->status = status_new(a);
 	if (!a->status) {
 		log_error("status.socket: %s: %s", a->config.status.socket, strerror(errno));
@@ -279,6 +284,7 @@ out_status:
 out_relay:
 	mqtt_shutdown(a->mqtt, 1000);
 	/* After the shutdown: until then messages may still arrive for it. */
+	rules_agent_free(a->rules);
 	shadow_sync_free(a->shadow);
 	relay_free(a->relay);
 out_outbox:

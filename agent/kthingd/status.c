@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mqtt.h"
 #include "relay.h"
+#include "rules_agent.h"
 #include "shadow_sync.h"
 #include "status.h"
 #include "topic.h"
@@ -106,6 +107,7 @@ char *status_document(const struct agent *a)
 	}
 	cJSON_AddItemToObject(doc, "things", relay_status(a->relay));
 	cJSON_AddItemToObject(doc, "shadows", shadow_sync_status(a->shadow));
+	rules_agent_status(a->rules, doc);
 
 	text = cJSON_PrintUnformatted(doc);
 	cJSON_Delete(doc);
