@@ -22,7 +22,8 @@ kthingd_shadow := $(addprefix agent/kthingd/,shadow_apply.c shadow_report.c)
 
 kthingd_sources := $(addprefix agent/kthingd/,main.c config.c topic.c log.c backoff.c \
 	telemetry.c queue.c loop.c mqtt.c certcheck.c outbox.c relay.c events.c status.c notify.c \
-	shadow_sync.c) $(kthingd_shadow) $(kthingd_shadow_engine)
+	shadow_sync.c shadow_things.c shadow_send.c shadow_responses.c shadow_delta.c \
+	shadow_requests.c) $(kthingd_shadow) $(kthingd_shadow_engine)
 kthingd_sources += $(kthingd_rules) $(kthingd_rules_config)
 
 $(eval $(call program,kthingd,$(kthingd_sources) $(LIBKTHING_SOURCES),$(KTHINGD_LIBS) $(LIBKTHING_LIBS) -lpthread))
