@@ -27,6 +27,8 @@ packages=(
 	# kthingd checks certificate dates with libcrypto; tests read its
 	# status socket with python3; the udev rules are tested with udevd.
 	libssl-dev python3 udev
+	# The demo's smoke test presses Ctrl-C in a real terminal.
+	tmux
 	# tests/install.sh builds the modules through DKMS.
 	dkms
 	# make check-debug builds a kernel.
