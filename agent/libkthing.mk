@@ -61,10 +61,6 @@ $(BUILD)/examples/kthing-example: agent/libkthing/example.c $(LIBKTHING_SO)
 	$(CC) -Iinclude/uapi -Iagent/libkthing -std=gnu11 $(WARNINGS) $(CFLAGS) \
 		-o $@ $< -L$(BUILD)/lib -lkthing
 
-PREFIX ?= /usr/local
-LIBDIR ?= $(PREFIX)/lib
-INCLUDEDIR ?= $(PREFIX)/include
-
 LIBKTHING_PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	-e 's|@VERSION@|$(LIBKTHING_VERSION)|g'
 
@@ -86,6 +82,8 @@ install-libkthing: $(LIBKTHING_SO)
 		$(DESTDIR)$(INCLUDEDIR)/kthing/linux/kthing.h
 	$(LIBKTHING_PC_SED) agent/libkthing/libkthing.pc.in \
 		> $(DESTDIR)$(LIBDIR)/pkgconfig/libkthing.pc
+	# Installed into the live system: let the dynamic linker know.
+	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 
 uninstall-libkthing:
 	rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIBKTHING_SO)) \

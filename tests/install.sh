@@ -38,16 +38,17 @@ make_q() {
 }
 
 root=$work/root
+multiarch=$(${CC:-cc} -print-multiarch)
 
 # PATH MODE: what the installed tree must hold ("link" for a symlink).
 expected=(
 	/usr/sbin/kthingd 755
 	/usr/sbin/kthing-shadowd 755
 	/usr/bin/kthingctl 755
-	/usr/lib/libkthing.so.0.1.0 644
-	/usr/lib/libkthing.so.0 link
-	/usr/lib/libkthing.so link
-	/usr/lib/pkgconfig/libkthing.pc 644
+	/usr/lib/$multiarch/libkthing.so.0.1.0 644
+	/usr/lib/$multiarch/libkthing.so.0 link
+	/usr/lib/$multiarch/libkthing.so link
+	/usr/lib/$multiarch/pkgconfig/libkthing.pc 644
 	/usr/include/kthing.h 644
 	/usr/include/kthing/linux/kthing.h 644
 	/usr/lib/systemd/system/kthingd.service 644
@@ -98,6 +99,19 @@ only_expected() {
 	[ -z "$extra" ] || { echo "not expected: $extra"; return 1; }
 }
 check "nothing else is installed outside the documentation" only_expected
+
+# The SDK as an application developer uses it: the README's example program
+# builds with nothing but the installed pkg-config file.
+example_builds() {
+	local flags
+
+	flags=$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$root/usr/lib/$multiarch/pkgconfig:$(pkg-config --variable pc_path pkg-config)" \
+		PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 \
+		PKG_CONFIG_ALLOW_SYSTEM_LIBS=1 pkg-config --cflags --libs libkthing) &&
+		${CC:-cc} -Wall -Werror agent/libkthing/example.c $flags -o "$work/example" &&
+		readelf -d "$work/example" | grep -q 'NEEDED.*\[libkthing.so.0\]'
+}
+check "a program builds against the installed libkthing through pkg-config" example_builds
 
 check "the units start the daemons from /usr/sbin" \
 	grep -qx 'ExecStart=/usr/sbin/kthingd' "$root/usr/lib/systemd/system/kthingd.service"
@@ -177,7 +191,7 @@ check "make install PREFIX=/usr/local" make_q install DESTDIR="$local_root" PREF
 check "PREFIX moves binaries and units, the units follow" \
 	bash -c "[ -x '$local_root/usr/local/sbin/kthingd' ] &&
 		[ -x '$local_root/usr/local/bin/kthingctl' ] &&
-		[ -f '$local_root/usr/local/lib/libkthing.so.0.1.0' ] &&
+		[ -f '$local_root/usr/local/lib/$multiarch/libkthing.so.0.1.0' ] &&
 		grep -qx 'ExecStart=/usr/local/sbin/kthing-shadowd' \
 			'$local_root/usr/local/lib/systemd/system/kthing-shadowd.service' &&
 		[ -f '$local_root/etc/kthing/kthingd.json' ] && [ ! -e '$local_root/usr/sbin' ]"
