@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include <linux/kthing.h>
+
 static char kthingctl[PATH_MAX];
 static char tmpdir[] = "/tmp/kthingctl-usage-XXXXXX";
 
@@ -46,7 +48,7 @@ static void read_all(int fd, char *buf, size_t size)
 /* Run kthingctl with @argv (NULL-terminated, without argv[0]). */
 static void run(struct result *r, const char *const *args)
 {
-	const char *argv[32] = { "kthingctl" };
+	const char *argv[KTHING_CHANNELS_MAX + 8] = { "kthingctl" };
 	int out[2], err[2], status;
 	size_t i;
 	pid_t pid;
@@ -182,6 +184,22 @@ static void usage_errors(void **state)
 	expect(&r, 2, "'../etc' is not a valid thing name");
 	RUN(&r, "status", "now");
 	expect(&r, 2, "unexpected argument 'now'");
+}
+
+static void get_too_many_channels(void **state)
+{
+	const char *args[KTHING_CHANNELS_MAX + 4] = { "get", "greenhouse" };
+	char message[64];
+	struct result r;
+	int i;
+
+	(void)state;
+	for (i = 0; i <= KTHING_CHANNELS_MAX; i++)
+		args[2 + i] = "fan";
+	run(&r, args);
+	snprintf(message, sizeof(message), "at most %d channels at once",
+		 KTHING_CHANNELS_MAX);
+	expect(&r, 2, message);
 }
 
 static void write_file(const char *path, const char *text)
@@ -348,6 +366,7 @@ int main(void)
 		cmocka_unit_test(every_command_has_help),
 		cmocka_unit_test(every_command_refuses_unknown_options),
 		cmocka_unit_test(usage_errors),
+		cmocka_unit_test(get_too_many_channels),
 		cmocka_unit_test(failures_name_the_problem),
 		cmocka_unit_test(status_reads_the_agent),
 		cmocka_unit_test(get_unknown_thing),
