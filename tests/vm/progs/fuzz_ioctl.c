@@ -17,15 +17,11 @@
  */
 
 #include <pthread.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 
-#include "fuzz_rand.h"
-#include "kthing_test.h"
+#include "fuzz_things.h"
 
 #define STABLE		"fzstable"
-#define CHURN		"fzchurn"
 #define THREADS		2
 #define POOL_FDS	4
 #define MISMATCHES_SHOWN 10
@@ -572,59 +568,6 @@ static void worker_fini(struct worker *w)
 	munmap(w->ro, w->page);
 }
 
-/* --- things coming and going ---------------------------------------------- */
-
-static volatile sig_atomic_t churn_stop;
-
-static void churn_on_term(int sig)
-{
-	(void)sig;
-	churn_stop = 1;
-}
-
-/* One thing of 1 to 4 channels (now and then 64) live, then torn down. */
-static bool churn_round(struct fuzz_rng *r)
-{
-	unsigned int i, n = fuzz_one_in(r, 16) ? KTHING_CHANNELS_MAX : 1 + fuzz_below(r, 4);
-	char ch[16];
-	bool live;
-
-	if (cfs_mkdir(CHURN, NULL))
-		return false;
-	for (i = 0; i < n; i++) {
-		snprintf(ch, sizeof(ch), "c%u", i);
-		cfs_mkdir(CHURN, ch);
-		cfs_set(CHURN, ch, "kind", "actuator");
-		cfs_set(CHURN, ch, "backend", "virtual");
-		if (fuzz_one_in(r, 2))
-			cfs_set(CHURN, ch, "type", "bool");
-	}
-	live = !cfs_set(CHURN, NULL, "live", "1");
-	if (live && fuzz_one_in(r, 2))
-		usleep(fuzz_below(r, 2000));
-	cfs_set(CHURN, NULL, "live", "0");
-	for (i = 0; i < n; i++) {
-		snprintf(ch, sizeof(ch), "c%u", i);
-		cfs_rmdir(CHURN, ch);
-	}
-	cfs_rmdir(CHURN, NULL);
-	return live;
-}
-
-/* The other process: rounds until SIGTERM; exits with how many (capped). */
-static void churn(uint64_t seed, int report_fd)
-{
-	struct fuzz_rng r = { .state = seed ^ 0x5eed };
-	unsigned long rounds = 0;
-
-	signal(SIGTERM, churn_on_term);
-	while (!churn_stop)
-		rounds += churn_round(&r);
-	if (write(report_fd, &rounds, sizeof(rounds)) != sizeof(rounds))
-		_exit(1);
-	_exit(0);
-}
-
 /* --- the run ------------------------------------------------------------ */
 
 static bool stable_still_works(void)
@@ -642,12 +585,13 @@ static bool stable_still_works(void)
 int main(int argc, char **argv)
 {
 	unsigned long iterations, calls = 0, checked = 0, mismatches = 0;
-	unsigned long unexpected = 0, succeeded = 0, dead = 0, rounds = 0;
+	unsigned long unexpected = 0, succeeded = 0, dead = 0;
 	unsigned long by_placement[ARG_PLACEMENTS] = { 0 };
 	static struct worker workers[THREADS];
-	int report[2], status, id, i, p;
+	struct churn churner;
 	uint64_t seed, start;
-	pid_t churner;
+	int id, i, p;
+	long rounds;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s ITERATIONS [SEED]\n", argv[0]);
@@ -666,17 +610,7 @@ int main(int argc, char **argv)
 			bail("open /dev/kthing%d", id);
 	}
 
-	if (pipe(report))
-		bail("pipe");
-	churner = fork();
-	if (churner < 0)
-		bail("fork");
-	if (churner == 0) {
-		close(report[0]);
-		churn(seed, report[1]);
-	}
-	close(report[1]);
-
+	churn_start(&churner, seed);
 	start = now_ns();
 	for (i = 0; i < THREADS; i++) {
 		if (worker_init(&workers[i], seed + i, iterations / THREADS))
@@ -699,11 +633,7 @@ int main(int argc, char **argv)
 		worker_fini(w);
 	}
 
-	kill(churner, SIGTERM);
-	if (read(report[0], &rounds, sizeof(rounds)) != sizeof(rounds))
-		rounds = 0;
-	waitpid(churner, &status, 0);
-	close(report[0]);
+	rounds = churn_finish(&churner);
 
 	diag("ioctl fuzz: %lu calls, seed %llu, %.1f s", calls,
 	     (unsigned long long)seed, (now_ns() - start) / 1e9);
@@ -714,7 +644,7 @@ int main(int argc, char **argv)
 	     by_placement[ARG_READONLY], by_placement[ARG_NULL],
 	     by_placement[ARG_UNMAPPED], by_placement[ARG_STRADDLE],
 	     by_placement[ARG_KERNEL]);
-	diag("ioctl fuzz: %lu things made live and torn down meanwhile", rounds);
+	diag("ioctl fuzz: %ld things made live and torn down meanwhile", rounds);
 
 	tap(calls == iterations / THREADS * THREADS, "ioctl fuzz made every call (%lu)", calls);
 	tap(checked > 0 && mismatches == 0,
@@ -723,8 +653,8 @@ int main(int argc, char **argv)
 	tap(unexpected == 0,
 	    "descriptors of things that come and go give only the ABI's errnos and poll states (%lu did not)",
 	    unexpected);
-	tap(WIFEXITED(status) && WEXITSTATUS(status) == 0 && rounds > 0,
-	    "things went live and were torn down during the fuzzing (%lu)", rounds);
+	tap(rounds > 0, "things went live and were torn down during the fuzzing (%ld)",
+	    rounds);
 	tap(stable_still_works(), "the stable thing still writes and reads");
 
 	for (i = 0; i < 3; i++)
