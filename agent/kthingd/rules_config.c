@@ -266,9 +266,6 @@ static int parse_action(struct parse *p, const cJSON *item, const char *path,
 	};
 	char where[160];
 
-	a->path = strdup(path);
-	if (!a->path)
-		return fail(p, path, "out of memory");
 	if (!cJSON_IsObject(item) || cJSON_GetArraySize(item) != 1)
 		return fail(p, path, "must be an object with one key: set, republish, "
 			    "shadow or log");
@@ -277,6 +274,9 @@ static int parse_action(struct parse *p, const cJSON *item, const char *path,
 			continue;
 		snprintf(where, sizeof(where), "%s.%s", path, kinds[i].name);
 		a->kind = kinds[i].kind;
+		a->path = strdup(where);
+		if (!a->path)
+			return fail(p, where, "out of memory");
 		if (!cJSON_IsObject(item->child))
 			return fail(p, where, "must be an object");
 		return kinds[i].parse(p, item->child, where, a);
