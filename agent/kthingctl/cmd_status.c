@@ -22,8 +22,8 @@
 static const char help[] =
 	"status [--json] [--socket PATH]\n"
 	"\n"
-	"Show the running kthingd's broker connection, counters, offline queue\n"
-	"and things, read from its status socket.\n"
+	"Show the running kthingd's broker connection, counters, offline queue,\n"
+	"things and rules, read from its status socket.\n"
 	"\n"
 	"Options:\n"
 	"  -j, --json         print the agent's JSON document as it is\n"
@@ -180,6 +180,14 @@ static void print_status(const cJSON *doc)
 		printf(", seq %.0f, telemetry seq %.0f, lost %.0f\n",
 		       number(t, "seq"), number(t, "telemetry_seq"),
 		       number(t, "lost"));
+	}
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(doc, "rules")) {
+		printf("rule:     %s from '%s' (%s): %.0f matched, %.0f acted, %.0f failed\n",
+		       string(t, "name") ?: "?", string(t, "from") ?: "?",
+		       string(t, "input") ?: "?", number(t, "matched"),
+		       number(t, "acted"), number(t, "failed"));
+		if (string(t, "last_error"))
+			printf("          last error: %s\n", string(t, "last_error"));
 	}
 }
 
