@@ -31,7 +31,8 @@ pki req -x509 -new -key "$WORK/other-ca.key" -subj /CN=other-ca -days 2 -out "$W
 cert server localhost 2 "subjectAltName=DNS:localhost,IP:127.0.0.1"
 cert client dev1 2
 cert expired dev1 -1
-check "the test certificates were made" [ -s "$WORK/server.pem" ] && [ -s "$WORK/client.pem" ] && [ -s "$WORK/expired.pem" ]
+check "the test certificates were made" \
+	test -s "$WORK/server.pem" -a -s "$WORK/client.pem" -a -s "$WORK/expired.pem"
 
 PLAIN=$(free_port)
 TLS=$(free_port)
