@@ -4,11 +4,13 @@
  *
  * The broker client's thread queues requests; a worker thread serves them
  * in batches, one transaction and one disk sync per batch, so a slow disk
- * costs latency rather than throughput. The queue is bounded: a request
- * that finds it full is refused with 429, as AWS refuses a client with too
- * many requests in flight. The main
- * thread waits for signals, retries a failed first connection and
- * publishes the status document.
+ * costs latency rather than throughput. A request is refused with 429, as
+ * AWS refuses a client with more than 10 requests in flight, when its thing
+ * already has THING_IN_FLIGHT_MAX requests waiting or being served (a
+ * broker does not say which client published a request; a device's client
+ * id is its thing name, so the thing stands for the client), or when the
+ * queue is full. The main thread waits for signals, retries a failed first
+ * connection and publishes the status document.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -32,6 +34,8 @@
 #define QUEUE_MAX 1024	/* requests waiting for the worker... */
 #define QUEUE_BYTES_MAX (16u << 20)	/* ...and their payloads' bytes */
 #define BATCH_MAX 128	/* requests sharing one transaction */
+#define THING_IN_FLIGHT_MAX 10	/* one thing's requests not yet answered */
+#define REQUEST_PREFIX "$aws/things/"
 
 struct pending {
 	char *topic;
@@ -53,6 +57,8 @@ struct daemon {
 	pthread_cond_t q_room;	/* the worker took a batch, or went idle */
 	struct pending queue[QUEUE_MAX];
 	size_t q_head, queued, queued_bytes;
+	const struct pending *serving;	/* the batch the worker serves */
+	size_t serving_n;
 	bool busy, stopping;
 	pthread_t worker;
 	atomic_uint_fast64_t busy_refusals;	/* 429s sent */
@@ -90,6 +96,31 @@ static void refuse_busy(struct daemon *d, const char *topic, const void *payload
 	cJSON_free(doc);
 }
 
+/* Whether request @topic is about the thing named by @len bytes at @thing. */
+static bool same_thing(const char *topic, const char *thing, size_t len)
+{
+	topic += strlen(REQUEST_PREFIX);
+	return strncmp(topic, thing, len) == 0 && topic[len] == '/';
+}
+
+/* Requests of @topic's thing waiting or being served. Needs q_lock. */
+static unsigned int thing_in_flight(const struct daemon *d, const char *topic)
+{
+	const char *thing = topic + strlen(REQUEST_PREFIX), *end;
+	unsigned int n = 0;
+	size_t len;
+
+	if (strncmp(topic, REQUEST_PREFIX, strlen(REQUEST_PREFIX)) != 0 ||
+	    !(end = strchr(thing, '/')))
+		return 0;
+	len = (size_t)(end - thing);
+	for (size_t i = 0; i < d->queued; i++)
+		n += same_thing(d->queue[(d->q_head + i) % QUEUE_MAX].topic, thing, len);
+	for (size_t i = 0; i < d->serving_n; i++)
+		n += same_thing(d->serving[i].topic, thing, len);
+	return n;
+}
+
 /* On the broker's thread: queue a copy for the worker. Never blocks. */
 static void on_request(void *ctx, const char *topic, const void *payload, size_t len)
 {
@@ -98,7 +129,8 @@ static void on_request(void *ctx, const char *topic, const void *payload, size_t
 	bool full;
 
 	pthread_mutex_lock(&d->q_lock);
-	full = d->queued == QUEUE_MAX || d->queued_bytes + len > QUEUE_BYTES_MAX;
+	full = d->queued == QUEUE_MAX || d->queued_bytes + len > QUEUE_BYTES_MAX ||
+	       thing_in_flight(d, topic) >= THING_IN_FLIGHT_MAX;
 	pthread_mutex_unlock(&d->q_lock);
 	if (full) {
 		refuse_busy(d, topic, payload, len);
@@ -149,6 +181,8 @@ static void *worker(void *arg)
 			d->queued_bytes -= batch[n].len;
 			d->q_head = (d->q_head + 1) % QUEUE_MAX;
 		}
+		d->serving = batch;
+		d->serving_n = n;
 		d->busy = true;
 		pthread_cond_broadcast(&d->q_room);
 		pthread_mutex_unlock(&d->q_lock);
@@ -160,6 +194,10 @@ static void *worker(void *arg)
 				       batch[i].len, now_s());
 		service_batch_end(&d->svc);
 		pthread_mutex_unlock(&d->svc_lock);
+		/* Answered: no longer in flight. */
+		pthread_mutex_lock(&d->q_lock);
+		d->serving_n = 0;
+		pthread_mutex_unlock(&d->q_lock);
 		for (size_t i = 0; i < n; i++) {
 			free(batch[i].topic);
 			free(batch[i].payload);
