@@ -363,7 +363,11 @@ void rules_engine_message(struct rules_engine *e, enum rules_input input,
 			  const char *filter, const char *topic, const char *payload,
 			  size_t len)
 {
-	struct rule_context ctx = { .topic = topic, .clientid = e->clientid };
+	/* clientid() is the publisher's: kthingd's for its telemetry, else unknown. */
+	struct rule_context ctx = {
+		.topic = topic,
+		.clientid = input == RULES_INPUT_TELEMETRY ? e->clientid : NULL,
+	};
 	cJSON *message = NULL;
 	bool parsed = false;
 
