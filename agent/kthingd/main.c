@@ -200,6 +200,7 @@ static void agent_event(void *arg, const struct kthing_event *ev, uint32_t value
 
 	relay_event(a->relay, ev, value_type);
 	shadow_sync_event(a->shadow, ev, value_type);
+	rules_agent_event(a->rules, ev);
 }
 
 static void agent_attached(void *arg, bool attached)
@@ -208,6 +209,7 @@ static void agent_attached(void *arg, bool attached)
 
 	relay_attached(a->relay, attached);
 	shadow_sync_attached(a->shadow, attached);
+	rules_agent_attached(a->rules, attached);
 }
 
 static int run(struct agent *a, bool explicit_path)

@@ -221,6 +221,28 @@ struct rules_agent *rules_agent_new(struct agent *agent)
 	return ra;
 }
 
+static void close_devices(struct rules_agent *ra, const char *kthing)
+{
+	for (struct device *d = ra->devices; d; d = d->next) {
+		if (d->k && (!kthing || strcmp(d->kthing, kthing) == 0)) {
+			kthing_close(d->k);
+			d->k = NULL;
+		}
+	}
+}
+
+void rules_agent_event(struct rules_agent *ra, const struct kthing_event *ev)
+{
+	if (ra && ev->type == KTHING_EVENT_THING_REMOVED)
+		close_devices(ra, ev->thing_name);
+}
+
+void rules_agent_attached(struct rules_agent *ra, bool attached)
+{
+	if (ra && !attached)
+		close_devices(ra, NULL);
+}
+
 void rules_agent_reconfigure(struct rules_agent *ra)
 {
 	start_rules(ra);

@@ -8,15 +8,25 @@
 #ifndef KTHINGD_RULES_AGENT_H
 #define KTHINGD_RULES_AGENT_H
 
+#include <stdbool.h>
+
 #include <cJSON.h>
 
 struct agent;
+struct kthing_event;
 struct rules_agent;
 
 /* Uses the agent's configuration, broker, queue and relay. NULL: ENOMEM. */
 struct rules_agent *rules_agent_new(struct agent *agent);
 /* After mqtt_shutdown(): no message may arrive for its subscriptions. */
 void rules_agent_free(struct rules_agent *ra);
+
+/*
+ * Kernel events: a thing removed, or the event source gone, closes what the
+ * set action keeps open, so nothing holds the module or a dead thing.
+ */
+void rules_agent_event(struct rules_agent *ra, const struct kthing_event *ev);
+void rules_agent_attached(struct rules_agent *ra, bool attached);
 
 /* agent->config was replaced: run its rules (their counters carry over). */
 void rules_agent_reconfigure(struct rules_agent *ra);
