@@ -31,6 +31,8 @@ packages=(
 	tmux
 	# tests/install.sh builds the modules through DKMS.
 	dkms
+	# make bench compares kthingd with a polling script written with it.
+	python3-paho-mqtt
 	# make check-debug builds a kernel.
 	flex bison libelf-dev libssl-dev bc
 )
