@@ -16,6 +16,10 @@ kthingd_rules_test := tests/kthingd_rules.c agent/kthingd/config.c agent/kthingd
 $(eval $(call host_test,kthingd_rules,$(kthingd_rules_test), \
 	$(shell $(PKG_CONFIG) --libs libcjson cmocka) -lm))
 
+# Against a real mosquitto (a script printing TAP; it uses the sanitized build).
+HOST_TESTS += tests/kthingd_rules.sh
+tests/kthingd_rules.sh: $(SAN)/bin/kthingd
+
 # Rules evaluated per second on telemetry, and the latency one rule adds:
 # JSON lines for the bench runner, which runs everything in build/bench/host/.
 kthingd_rules_bench := tests/bench/host/rules.c agent/kthingd/config.c \
