@@ -295,14 +295,13 @@ static bool valid_rule_name(const char *name)
 }
 
 /*
- * The filter of every topic telemetry goes to: the template with each level
- * holding {thing} as '+'.
+ * @topic as a filter with each level holding @mark read as '+'. Allocated;
+ * NULL when out of memory.
  */
-static char *telemetry_filter(const char *tmpl)
+static char *levels_as_wildcards(const char *topic, const char *mark)
 {
-	size_t len = strlen(tmpl);
-	char *out = malloc(len + 1), *o = out;
-	const char *level = tmpl;
+	char *out = malloc(strlen(topic) + 1), *o = out;
+	const char *level = topic;
 
 	if (!out)
 		return NULL;
@@ -310,7 +309,7 @@ static char *telemetry_filter(const char *tmpl)
 		const char *end = strchr(level, '/');
 		size_t n = end ? (size_t)(end - level) : strlen(level);
 
-		if (memmem(level, n, "{thing}", 7)) {
+		if (memmem(level, n, mark, strlen(mark))) {
 			*o++ = '+';
 		} else {
 			memcpy(o, level, n);
@@ -323,6 +322,12 @@ static char *telemetry_filter(const char *tmpl)
 	}
 	*o = '\0';
 	return out;
+}
+
+/* The filter of every topic telemetry goes to: {thing} levels as '+'. */
+static char *telemetry_filter(const char *tmpl)
+{
+	return levels_as_wildcards(tmpl, "{thing}");
 }
 
 static int parse_input(struct parse *p, const cJSON *obj, const char *path,
@@ -425,16 +430,11 @@ static int parse_rule(struct parse *p, const cJSON *obj, size_t index, struct ru
  */
 static char *template_filter(const char *text)
 {
-	size_t len = strlen(text);
-	char *flat = malloc(len + 1), *out = malloc(2 * len + 2), *o = out;
-	const char *s = text, *level;
-	char *f = flat;
+	char *flat = malloc(strlen(text) + 1), *f = flat, *out;
+	const char *s = text;
 
-	if (!flat || !out) {
-		free(flat);
-		free(out);
+	if (!flat)
 		return NULL;
-	}
 	/* Each ${...} becomes one \x01, skipping quoted '}' and nested braces. */
 	while (*s) {
 		int depth = 0;
@@ -462,22 +462,7 @@ static char *template_filter(const char *text)
 		*f++ = '\x01';
 	}
 	*f = '\0';
-	for (level = flat;;) {
-		const char *end = strchr(level, '/');
-		size_t n = end ? (size_t)(end - level) : strlen(level);
-
-		if (memchr(level, '\x01', n)) {
-			*o++ = '+';
-		} else {
-			memcpy(o, level, n);
-			o += n;
-		}
-		if (!end)
-			break;
-		*o++ = '/';
-		level = end + 1;
-	}
-	*o = '\0';
+	out = levels_as_wildcards(flat, "\x01");
 	free(flat);
 	return out;
 }
