@@ -85,8 +85,17 @@ int outbox_init(struct outbox *ob, struct mqtt *mqtt, struct counters *counters,
 	ob->window = window;
 	ob->drained = NULL;
 	ob->overflowing = false;
-	if (queue_open(&ob->queue, max_messages, max_bytes, state_dir, err, errlen) < 0)
-		return -1;
+	if (queue_open(&ob->queue, max_messages, max_bytes, state_dir, err, errlen) < 0) {
+		if (!state_dir)
+			return -1;
+		/*
+		 * A full or read-only disk must not take the device offline:
+		 * relay from memory, as without a state directory.
+		 */
+		log_error("%s; keeping the offline queue in memory only", err);
+		if (queue_open(&ob->queue, max_messages, max_bytes, NULL, err, errlen) < 0)
+			return -1;
+	}
 	count_dropped(ob, (int)ob->queue.dropped);
 	return mqtt_add_connect_hook(mqtt, on_connect, ob);
 }

@@ -22,15 +22,40 @@ static void entry_free(struct queue_entry *e)
 	free(e);
 }
 
+/*
+ * Run a write to the disk and note how it went. A disk that is full or
+ * read-only fails writes: one error when that starts and one notice when it
+ * is over, not a line per message. A nearly full disk takes some writes and
+ * refuses others, so it is over only after a run of successful writes. The
+ * queue goes on in memory meanwhile.
+ */
+static void db_write_done(struct queue *q, sqlite3_stmt *stmt, const char *what)
+{
+	if (sqlite3_step(stmt) == SQLITE_DONE) {
+		if (q->store_failing && ++q->store_ok_streak >= QUEUE_STORE_RECOVERY_WRITES) {
+			log_notice("offline queue: the disk takes messages again");
+			q->store_failing = false;
+		}
+	} else {
+		q->store_ok_streak = 0;
+		if (!q->store_failing)
+			log_error("offline queue: cannot %s on disk: %s; keeping messages in "
+				  "memory only (lost if kthingd stops) until the disk takes "
+				  "them again", what, sqlite3_errmsg(q->db));
+		else
+			log_debug("offline queue: cannot %s on disk: %s", what,
+				  sqlite3_errmsg(q->db));
+		q->store_failing = true;
+	}
+	sqlite3_reset(stmt);
+}
+
 static void db_delete(struct queue *q, uint64_t id)
 {
 	if (!q->db)
 		return;
 	sqlite3_bind_int64(q->delete, 1, (sqlite3_int64)id);
-	if (sqlite3_step(q->delete) != SQLITE_DONE)
-		log_error("offline queue: cannot delete message %llu: %s",
-			  (unsigned long long)id, sqlite3_errmsg(q->db));
-	sqlite3_reset(q->delete);
+	db_write_done(q, q->delete, "forget a delivered message");
 }
 
 /* Unlink @e, whose predecessor is @prev (NULL for the head), and free it. */
@@ -105,9 +130,17 @@ static struct queue_entry *entry_new(uint64_t id, const char *topic, const void 
 
 static int db_open(struct queue *q, const char *state_dir, char *err, size_t errlen)
 {
+	/*
+	 * Rows live for moments (until the broker's acknowledgement), so a
+	 * small write-ahead log, truncated after each checkpoint, is enough:
+	 * it keeps the footprint small on a small partition, and once a full
+	 * disk has room again the log can grow into it.
+	 */
 	static const char schema[] =
 		"PRAGMA journal_mode=WAL;"
 		"PRAGMA synchronous=NORMAL;"
+		"PRAGMA wal_autocheckpoint=64;"
+		"PRAGMA journal_size_limit=0;"
 		"CREATE TABLE IF NOT EXISTS queue ("
 		" id INTEGER PRIMARY KEY,"
 		" topic TEXT NOT NULL,"
@@ -215,10 +248,7 @@ int queue_push(struct queue *q, const char *topic, const char *payload, size_t l
 		sqlite3_bind_text(q->insert, 2, e->topic, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(q->insert, 3, e->payload, (int)e->len, SQLITE_STATIC);
 		/* Still queued in memory: only the restart guarantee is lost. */
-		if (sqlite3_step(q->insert) != SQLITE_DONE)
-			log_error("offline queue: cannot store a message: %s",
-				  sqlite3_errmsg(q->db));
-		sqlite3_reset(q->insert);
+		db_write_done(q, q->insert, "store a message");
 	}
 	append_entry(q, e);
 	return enforce_bounds(q);

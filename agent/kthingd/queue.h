@@ -32,7 +32,13 @@ struct queue {
 	uint64_t dropped;	/* since open */
 	struct sqlite3 *db;	/* NULL: memory only */
 	struct sqlite3_stmt *insert, *delete;
+	/* The disk refuses writes (full, read-only): said once, not per message. */
+	bool store_failing;
+	unsigned int store_ok_streak;	/* writes that worked since the last failure */
 };
+
+/* A failing disk counts as recovered after this many writes in a row. */
+#define QUEUE_STORE_RECOVERY_WRITES	64
 
 /*
  * Open a queue; with @state_dir, messages persisted there by an earlier run
