@@ -9,6 +9,7 @@
 #ifndef _KTHING_KTHING_H
 #define _KTHING_KTHING_H
 
+#include <linux/export.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -17,6 +18,24 @@
 #include <linux/workqueue.h>
 
 #include "backend.h"
+
+/*
+ * What the KUnit tests (kmod/tests) reach: exported in the
+ * EXPORTED_FOR_KUNIT_TESTING namespace, and only on kernels with KUnit.
+ * Kernels older than <kunit/visibility.h> get the same definitions here.
+ */
+#ifdef KTHING_HAVE_KUNIT_VISIBILITY
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define VISIBLE_IF_KUNIT
+/* Into the namespace the tests import. */
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) \
+	EXPORT_SYMBOL_NS(symbol, EXPORTED_FOR_KUNIT_TESTING)
+#else
+#define VISIBLE_IF_KUNIT static
+/* Nothing to export. */
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#endif
 
 struct device;
 struct kthing;
@@ -146,6 +165,9 @@ int kthing_channel_read(struct kthing_channel *ch, s64 *value, u64 *ts,
 int kthing_channel_write(struct kthing_channel *ch, s64 value, u32 source,
 			 s64 *applied, u64 *ts);
 int kthing_channel_check_value(struct kthing_channel *ch, s64 value);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool kthing_outside_deadband(struct kthing_channel *ch, s64 value);
+#endif
 void kthing_channel_get_config(struct kthing_channel *ch,
 			       struct kthing_channel_config *config);
 int kthing_channel_set_config(struct kthing_channel *ch,

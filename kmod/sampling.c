@@ -21,7 +21,8 @@ static struct workqueue_struct *kthing_wq;
  * reported: by more than the deadband, so a deadband of 0 reports every
  * change.
  */
-static bool kthing_outside_deadband(struct kthing_channel *ch, s64 value)
+VISIBLE_IF_KUNIT bool kthing_outside_deadband(struct kthing_channel *ch,
+					      s64 value)
 {
 	u64 moved;
 
@@ -34,6 +35,7 @@ static bool kthing_outside_deadband(struct kthing_channel *ch, s64 value)
 		moved = (u64)ch->reported - (u64)value;
 	return moved > (u64)ch->desc.config.deadband;
 }
+EXPORT_SYMBOL_IF_KUNIT(kthing_outside_deadband);
 
 /* Announce @ch's current value as @cmd if events are on; ch->lock held. */
 static void kthing_channel_announce(struct kthing_channel *ch, u8 cmd,
@@ -119,6 +121,7 @@ int kthing_channel_check_value(struct kthing_channel *ch, s64 value)
 		return -ERANGE;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(kthing_channel_check_value);
 
 /**
  * kthing_channel_write() - set an actuator

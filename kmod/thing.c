@@ -160,6 +160,7 @@ int kthing_validate_name(const char *name)
 			return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(kthing_validate_name);
 
 static bool kthing_period_valid(u32 ms, u32 lowest)
 {
@@ -204,6 +205,7 @@ int kthing_validate_config(const struct kthing_channel_desc *desc,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(kthing_validate_config);
 
 static bool kthing_resource_named(const struct kthing_channel_desc *desc)
 {
@@ -735,3 +737,4 @@ s64 kthing_scale(s64 value, int from_exponent, int to_exponent)
 		result--;
 	return result;
 }
+EXPORT_SYMBOL_IF_KUNIT(kthing_scale);

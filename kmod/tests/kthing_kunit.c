@@ -16,9 +16,6 @@
 
 #include "../kthing.h"
 
-/* sampling.c; visible and exported only when the kernel has KUnit. */
-bool kthing_outside_deadband(struct kthing_channel *ch, s64 value);
-
 struct kthing_scale_case {
 	s64 value;
 	int from;
