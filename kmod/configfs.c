@@ -192,7 +192,10 @@ static ssize_t kthing_cfs_channel_show(struct config_item *item, char *page,
 	return ret;
 }
 
-/* Copy a string attribute without its trailing newline. */
+/*
+ * Copy a string attribute without its trailing newline; it may not hold
+ * other newlines, NULs or control characters.
+ */
 static int kthing_cfs_copy_str(char *dst, size_t size, const char *page,
 			       size_t count)
 {
@@ -200,7 +203,7 @@ static int kthing_cfs_copy_str(char *dst, size_t size, const char *page,
 
 	if (len && page[len - 1] == '\n')
 		len--;
-	if (len >= size || memchr(page, '\0', len))
+	if (len >= size || !kthing_text_printable(page, len))
 		return -EINVAL;
 	memcpy(dst, page, len);
 	dst[len] = '\0';
@@ -236,7 +239,7 @@ static int kthing_cfs_parse(struct kthing_cfs_channel *ch, const char *page,
 			ret = -EINVAL;
 		break;
 	case KTHING_CFS_unit:
-		*why = "unit must be shorter than 16 bytes";
+		*why = "unit must be text shorter than 16 bytes";
 		ret = kthing_cfs_copy_str(d->unit, sizeof(d->unit), page,
 					  count);
 		break;
@@ -264,7 +267,7 @@ static int kthing_cfs_parse(struct kthing_cfs_channel *ch, const char *page,
 		d->has_initial = d->has_initial || !ret;
 		break;
 	case KTHING_CFS_gpio_chip:
-		*why = "gpio_chip must be shorter than 32 bytes";
+		*why = "gpio_chip must be text shorter than 32 bytes";
 		ret = kthing_cfs_copy_str(d->gpio_chip, sizeof(d->gpio_chip),
 					  page, count);
 		break;
@@ -277,12 +280,12 @@ static int kthing_cfs_parse(struct kthing_cfs_channel *ch, const char *page,
 		ret = kstrtobool(page, &d->active_low);
 		break;
 	case KTHING_CFS_iio_device:
-		*why = "iio_device must be shorter than 32 bytes";
+		*why = "iio_device must be text shorter than 32 bytes";
 		ret = kthing_cfs_copy_str(d->iio_device, sizeof(d->iio_device),
 					  page, count);
 		break;
 	case KTHING_CFS_iio_channel:
-		*why = "iio_channel must be shorter than 32 bytes";
+		*why = "iio_channel must be text shorter than 32 bytes";
 		ret = kthing_cfs_copy_str(d->iio_channel,
 					  sizeof(d->iio_channel), page, count);
 		break;
@@ -291,7 +294,7 @@ static int kthing_cfs_parse(struct kthing_cfs_channel *ch, const char *page,
 		ret = kstrtou32(page, 0, &d->iio_index);
 		break;
 	case KTHING_CFS_thermal_zone:
-		*why = "thermal_zone must be shorter than 32 bytes";
+		*why = "thermal_zone must be text shorter than 32 bytes";
 		ret = kthing_cfs_copy_str(d->thermal_zone,
 					  sizeof(d->thermal_zone), page, count);
 		break;

@@ -149,6 +149,7 @@ void kthing_put(struct kthing *thing);
 struct kthing *kthing_get_by_id(u32 id);
 struct kthing *kthing_get_by_name(const char *name);
 int kthing_validate_name(const char *name);
+bool kthing_text_printable(const char *text, size_t len);
 const char *kthing_kind_name(u32 kind);
 const char *kthing_type_name(u32 type);
 int kthing_parse_kind(const char *name, u32 *kind);

@@ -162,6 +162,29 @@ int kthing_validate_name(const char *name)
 }
 EXPORT_SYMBOL_IF_KUNIT(kthing_validate_name);
 
+/**
+ * kthing_text_printable() - check a unit or resource name for control bytes
+ * @text: the text, not necessarily NUL-terminated
+ * @len: its length
+ *
+ * Units and resource names end up in line-oriented output (configfs,
+ * sysfs, kernel messages, the tools' text), where a newline or another
+ * control character would forge or break lines. Bytes of 0x80 and above
+ * are allowed: a unit may be UTF-8 ("\u00b0C").
+ *
+ * Return: true if @text has no byte below 0x20 and no DEL.
+ */
+bool kthing_text_printable(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(kthing_text_printable);
+
 static bool kthing_period_valid(u32 ms, u32 lowest)
 {
 	return ms >= lowest && ms <= 86400000;
@@ -206,6 +229,12 @@ int kthing_validate_config(const struct kthing_channel_desc *desc,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(kthing_validate_config);
+
+/* A NUL-terminated field of @size bytes has no control characters. */
+static bool kthing_field_printable(const char *field, size_t size)
+{
+	return kthing_text_printable(field, strnlen(field, size));
+}
 
 static bool kthing_resource_named(const struct kthing_channel_desc *desc)
 {
@@ -281,6 +310,19 @@ static int kthing_validate_channel(const struct kthing_channel_desc *desc,
 	}
 	if (!kthing_resource_named(desc)) {
 		*why = "the backend's resource is not named";
+		return -EINVAL;
+	}
+	if (!kthing_field_printable(desc->unit, sizeof(desc->unit))) {
+		*why = "the unit has control characters";
+		return -EINVAL;
+	}
+	if (!kthing_field_printable(desc->gpio_chip, sizeof(desc->gpio_chip)) ||
+	    !kthing_field_printable(desc->iio_device, sizeof(desc->iio_device)) ||
+	    !kthing_field_printable(desc->iio_channel,
+				    sizeof(desc->iio_channel)) ||
+	    !kthing_field_printable(desc->thermal_zone,
+				    sizeof(desc->thermal_zone))) {
+		*why = "a resource name has control characters";
 		return -EINVAL;
 	}
 	return kthing_validate_config(desc, &desc->config, why);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of kthing's pure logic: decimal scaling, the deadband
- * decision, and the checks of names, configurations and written values.
+ * decision, and the checks of names, text, configurations and written
+ * values.
  *
  * A module of its own, built only for kernels with KUnit; it uses what
  * kthing.ko exports for tests (EXPORT_SYMBOL_IF_KUNIT) and runs its suite
@@ -181,6 +182,23 @@ static void kthing_validate_name_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kthing_validate_name(too_long), -EINVAL);
 }
 
+static void kthing_text_printable_test(struct kunit *test)
+{
+	static const char *const good[] = { "", "degC", "%RH", "\xc2\xb0", "a b", "~" };
+	static const char *const bad[] = { "a\nb", "\n", "\t", "a\rb", "\x1b[2J", "\x7f" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		KUNIT_EXPECT_TRUE_MSG(test, kthing_text_printable(good[i], strlen(good[i])),
+				      "\"%s\"", good[i]);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, kthing_text_printable(bad[i], strlen(bad[i])),
+				       "bad[%u]", i);
+	/* A NUL within the length is a control character too. */
+	KUNIT_EXPECT_FALSE(test, kthing_text_printable("a\0b", 3));
+	KUNIT_EXPECT_TRUE(test, kthing_text_printable("ab\nc", 2));
+}
+
 static void kthing_validate_config_test(struct kunit *test)
 {
 	struct kthing_channel_desc virt = { .backend = KTHING_BACKEND_VIRTUAL };
@@ -234,6 +252,7 @@ static struct kunit_case kthing_test_cases[] = {
 	KUNIT_CASE(kthing_deadband_test),
 	KUNIT_CASE(kthing_check_value_test),
 	KUNIT_CASE(kthing_validate_name_test),
+	KUNIT_CASE(kthing_text_printable_test),
 	KUNIT_CASE(kthing_validate_config_test),
 	{}
 };
