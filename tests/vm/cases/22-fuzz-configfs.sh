@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# configfs fuzzing (tests/vm/progs/fuzz_configfs.c): random writes to every
+# attribute of things and channels, directories made and removed, things
+# going live and torn down, all at once; with kthing_sim.ko, when built,
+# so that the gpio, iio and thermal backends bind to hardware.
+# KTHING_FUZZ_SEED replays a run; KTHING_FUZZ_CONFIGFS_CALLS sets its length.
+
+. "$KTHING_SRC/tests/vm/core-lib.sh"
+
+calls=${KTHING_FUZZ_CONFIGFS_CALLS:-40000}
+seed=${KTHING_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+
+check "kthing.ko loads" core_load
+sim=
+if core_sim_load; then
+	sim=1
+else
+	echo "# kthing_sim.ko not available: only virtual channels bind"
+fi
+start=$(date +%s)
+run_prog fuzz_configfs "$calls" "$seed"
+echo "# configfs fuzz: $calls calls, seed $seed, $(($(date +%s) - start)) s in all"
+check "nothing is left in configfs" test -z "$(ls "$cfs")"
+[ -n "$sim" ] && check "kthing_sim.ko unloads: no GPIO line left requested" rmmod kthing_sim
+check "kthing.ko unloads: no reference leaked" core_unload
+done_testing
