@@ -659,6 +659,47 @@ static void thing_in_flight_limit(void)
 	   accepted, busy, other);
 }
 
+/*
+ * A bad configuration stops it with exit status 2 and one line naming the
+ * key path and the problem.
+ */
+static void config_errors(void)
+{
+	static const struct {
+		const char *json, *message;
+	} cases[] = {
+		{ "{\"limits\":{\"max_depth\":0}}",
+		  "kthing-shadowd: limits.max_depth: must be between 1 and 64\n" },
+		{ "{\"brokr\":{}}", "kthing-shadowd: brokr: unknown key\n" },
+		{ "{\"broker\":{\"uri\":5}}", "kthing-shadowd: broker.uri: must be a string\n" },
+	};
+	char path[160], cmd[400], out[256];
+	int passed = 0;
+
+	snprintf(path, sizeof(path), "%s/bad.json", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n;
+		FILE *f;
+		int status;
+
+		write_file(path, cases[i].json);
+		snprintf(cmd, sizeof(cmd), "%s -c %s --check-config 2>&1", DAEMON, path);
+		f = popen(cmd, "r");
+		if (!f)
+			continue;
+		n = fread(out, 1, sizeof(out) - 1, f);
+		out[n] = '\0';
+		status = pclose(f);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 2 &&
+		    strcmp(out, cases[i].message) == 0)
+			passed++;
+		else
+			printf("# %s: status %d, said: %s", cases[i].json, status, out);
+	}
+	ok(passed == 3, "a bad configuration exits 2 naming the key path and the problem (%d of 3)",
+	   passed);
+}
+
 /* The daemon's resident memory in kB, -1 when unknown. */
 static long rss_kb(pid_t pid)
 {
@@ -732,7 +773,7 @@ int main(void)
 	write_file(conf, text);
 	atexit(cleanup);
 
-	printf("1..32\n");
+	printf("1..33\n");
 	{
 		char *argv[] = { "mosquitto", "-c", mconf, NULL };
 
@@ -742,6 +783,7 @@ int main(void)
 		usleep(50 * 1000);
 	ok(port_open(port), "mosquitto listens on 127.0.0.1:%d", port);
 	ok(connect_client(), "the test client connects and subscribes");
+	config_errors();
 	ok(start_shadowd(), "kthing-shadowd connects and subscribes");
 
 	protocol_flows();
