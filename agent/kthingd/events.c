@@ -22,8 +22,12 @@
 /* Retry attaching this often after the module appeared but its family not yet. */
 #define ATTACH_RETRY_MS		200
 #define ATTACH_RETRIES		50
-/* A larger receive buffer rides out bursts; loss is still detected. */
-#define EVENTS_RCVBUF		(1 << 20)
+/*
+ * A larger receive buffer rides out bursts; loss is still detected. The
+ * kernel charges each event at the size of its buffer (a few KiB), not of
+ * its message, so this holds on the order of a thousand events.
+ */
+#define EVENTS_RCVBUF		(4 << 20)
 
 struct seq_seen {
 	char thing[KTHING_NAME_SIZE];
@@ -92,6 +96,22 @@ static void netlink_ready(void *arg, int fd, short revents)
 }
 
 /* Returns 0, -ENOENT while the family is not registered, or another error. */
+/*
+ * SO_RCVBUF is capped at net.core.rmem_max (about 200 KiB by default: some
+ * fifty events). Joining the events group takes CAP_NET_ADMIN already, which
+ * is what SO_RCVBUFFORCE needs to go past the cap.
+ */
+static void enlarge_rcvbuf(struct kthing_events *events)
+{
+	int bytes = EVENTS_RCVBUF;
+
+	if (setsockopt(kthing_events_fd(events), SOL_SOCKET, SO_RCVBUFFORCE, &bytes,
+		       sizeof(bytes)) == 0)
+		return;
+	if (kthing_events_set_rcvbuf(events, EVENTS_RCVBUF) < 0)
+		log_debug("cannot enlarge the events socket's buffer");
+}
+
 static int attach(struct event_source *src)
 {
 	int rc;
@@ -107,8 +127,7 @@ static int attach(struct event_source *src)
 		src->events = NULL;
 		return rc;
 	}
-	if (kthing_events_set_rcvbuf(src->events, EVENTS_RCVBUF) < 0)
-		log_debug("cannot enlarge the events socket's buffer");
+	enlarge_rcvbuf(src->events);
 	rc = loop_add_fd(src->loop, kthing_events_fd(src->events), POLLIN, netlink_ready, src);
 	if (rc < 0) {
 		kthing_nl_close(src->nl);
