@@ -181,6 +181,9 @@ int broker_create(struct broker **out, const struct shadowd_config *cfg,
 	b->keepalive_s = cfg->keepalive_s;
 	b->tls = uri_is_tls(cfg->broker_uri);
 	b->verify = cfg->verify;
+	/* Only ever on purpose, and never quietly. */
+	if (b->tls && !b->verify)
+		log_warn("broker.tls.verify is false: the broker's certificate is NOT verified");
 	b->will_topic = dup_or_null(cfg->status_topic);
 	b->username = dup_or_null(cfg->username);
 	b->password = dup_or_null(cfg->password);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -95,6 +96,27 @@ static int get_object(struct ctx *c, const cJSON *root, const char *key,
 	return 0;
 }
 
+/* A private key anyone but its owner can read is a key to be replaced. */
+static int check_private_key(struct ctx *c, const char *file)
+{
+	char problem[512];
+	struct stat st;
+
+	if (!file)
+		return 0;
+	if (stat(file, &st) < 0) {
+		snprintf(problem, sizeof(problem), "%s: %s", file, strerror(errno));
+		return fail(c, "broker.tls.key_file", problem);
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(problem, sizeof(problem),
+			 "%s is accessible by group or others (mode %04o); make it private: chmod 600 %s",
+			 file, (unsigned int)(st.st_mode & 07777), file);
+		return fail(c, "broker.tls.key_file", problem);
+	}
+	return 0;
+}
+
 static int parse_broker(struct ctx *c, struct shadowd_config *cfg, const cJSON *b)
 {
 	static const char *const keys[] = { "uri", "client_id", "username", "password",
@@ -138,7 +160,7 @@ static int parse_broker(struct ctx *c, struct shadowd_config *cfg, const cJSON *
 	}
 	if (!cfg->cert_file != !cfg->key_file)
 		return fail(c, "broker.tls", "cert_file and key_file go together");
-	return 0;
+	return check_private_key(c, cfg->key_file);
 }
 
 static int parse_limits(struct ctx *c, struct shadowd_config *cfg, const cJSON *l)
