@@ -189,6 +189,26 @@ static void on_delta(struct shadow *sh, const struct shadow_response *resp, cons
 	cJSON_Delete(fresh);
 }
 
+/*
+ * Whether an update someone else made changed the desired value of a key
+ * whose refusal the shadow shows. Deleting it, or setting it to what is
+ * reported, sends no delta; a get tells whether the refusal still stands.
+ */
+static bool touches_errors(const struct shadow *sh, const struct shadow_response *resp)
+{
+	const cJSON *desired = cJSON_GetObjectItemCaseSensitive(resp->state, "desired");
+	const cJSON *item;
+
+	if (!sh->shown_errors->child || !desired)
+		return false;
+	if (cJSON_IsNull(desired))
+		return true;
+	cJSON_ArrayForEach(item, sh->shown_errors)
+		if (cJSON_GetObjectItemCaseSensitive(desired, item->string))
+			return true;
+	return false;
+}
+
 void shadow_on_message(void *arg, const char *topic, const void *payload, size_t len)
 {
 	struct shadow *sh = arg;
@@ -225,8 +245,12 @@ void shadow_on_message(void *arg, const char *topic, const void *payload, size_t
 	case SHADOW_SUFFIX_ACCEPTED:
 		if (t.op == SHADOW_OP_UPDATE && resp.has_version)
 			shadow_versions_take_accepted(&sh->versions, resp.version);
-		if (!r)
-			break;	/* someone else's request */
+		if (!r) {
+			/* Someone else's request. */
+			if (t.op == SHADOW_OP_UPDATE && touches_errors(sh, &resp))
+				sh->need_get = true;
+			break;
+		}
 		s->counters->shadow_accepted++;
 		backoff_reset(&s->backoff);
 		shadow_request_done(s, r);

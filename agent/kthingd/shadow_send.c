@@ -242,6 +242,8 @@ void shadow_pump(struct shadow_sync *s)
 		for (struct shadow *sh = d->shadows; sh && d->k; sh = sh->next) {
 			if (shadow_requests_full(&s->requests))
 				return;
+			if (sh->subscribing)
+				continue;
 			if (sh->need_get && !sh->get_in_flight && !sh->update_in_flight) {
 				if (!send_get(s, sh))
 					return;

@@ -73,6 +73,18 @@ static void connected(void *arg)
 {
 	struct shadow_sync *s = arg;
 
+	for (struct device *d = s->devices; d; d = d->next)
+		for (struct shadow *sh = d->shadows; sh; sh = sh->next)
+			sh->subscribing = false;
+	/*
+	 * The hooks also run when subscriptions made while connected (a thing
+	 * that appeared) are granted: then only its new shadows may start.
+	 */
+	if (s->counters->connects == s->connection) {
+		shadow_pump(s);
+		return;
+	}
+	s->connection = s->counters->connects;
 	/* Responses to what was in flight went with the old connection. */
 	shadow_requests_forget(s);
 	s->backoff_until_ms = 0;

@@ -48,6 +48,7 @@ struct shadow {
 	struct device *dev;
 	char name[SHADOW_NAME_MAX + 1];		/* "" for the classic shadow */
 	struct shadow_versions versions;
+	bool subscribing;	/* its response topics are not granted yet */
 	bool need_get;
 	bool get_in_flight;
 	bool update_in_flight;
@@ -79,6 +80,7 @@ struct shadow_sync {
 	struct backoff silence;		/* while no shadow service answers */
 	bool silent;			/* a request went unanswered, none since */
 	uint64_t backoff_until_ms;	/* no request before this */
+	uint64_t connection;		/* counters->connects when last connected */
 	struct loop_timer pump_timer;	/* coalescing and backing off */
 	struct loop_timer timeout_timer;
 	struct loop_timer sensor_timer;

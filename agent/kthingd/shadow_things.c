@@ -96,7 +96,12 @@ static struct shadow *find_shadow(struct device *d, const char *name, bool creat
 		return NULL;
 	}
 	*pp = sh;
-	/* Explicit response topics, never a wildcard: subscribed for good. */
+	/*
+	 * Explicit response topics, never a wildcard: subscribed for good.
+	 * While connected they are granted later; nothing is published for
+	 * the shadow until then (the connect hooks run again at that point).
+	 */
+	sh->subscribing = mqtt_is_connected(d->sync->mqtt);
 	for (size_t i = 0; i < sizeof(responses) / sizeof(responses[0]); i++)
 		if (shadow_topic_of(sh, responses[i].op, responses[i].suffix, topic,
 				    sizeof(topic)))
@@ -144,8 +149,8 @@ void shadow_device_appeared(struct shadow_sync *s, const char *kthing)
 	const struct thing_config *tc = config_find_thing(s->config, kthing);
 	bool sensors = s->config->shadow.sensor_interval_s > 0;
 	struct device *d = shadow_device_find(s, kthing);
+	unsigned int n, members = 0;
 	const char *thing;
-	unsigned int n;
 	int rc;
 
 	if (!wants_shadow(s, kthing, &thing) || (d && d->k))
@@ -178,6 +183,13 @@ void shadow_device_appeared(struct shadow_sync *s, const char *kthing)
 		sh = find_shadow(d, config_shadow_of(tc, ch->name), true);
 		if (sh)
 			sh->chans[i].member = true;
+		members++;
+	}
+	if (!members) {
+		/* Nothing to keep in a shadow: do not hold the device open. */
+		kthing_close(d->k);
+		d->k = NULL;
+		return;
 	}
 	for (struct shadow *sh = d->shadows; sh; sh = sh->next) {
 		char label[256];
