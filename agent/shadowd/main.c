@@ -46,12 +46,13 @@ struct pending {
 struct daemon {
 	struct shadowd_config cfg;
 	struct broker *broker;
-	/* Protects svc (and through it the store) and the counters. */
+	/* Protects svc (and through it the store) and the counters. Taken
+	 * before q_lock when both are held. */
 	pthread_mutex_t svc_lock;
 	struct service svc;
 	int64_t started;
 
-	/* Protects the queue, busy and stopping. */
+	/* Protects the queue, serving, busy and stopping. */
 	pthread_mutex_t q_lock;
 	pthread_cond_t q_ready;	/* something queued, or stopping */
 	pthread_cond_t q_room;	/* the worker took a batch, or went idle */
@@ -238,6 +239,14 @@ static int publish_response(void *ctx, const char *topic, const char *payload, s
 {
 	struct daemon *d = ctx;
 
+	/*
+	 * The batch is answered (responses go out only once it is): a client
+	 * may send its next request as soon as it sees one, so the batch no
+	 * longer counts as in flight. svc_lock is held; q_lock nests inside.
+	 */
+	pthread_mutex_lock(&d->q_lock);
+	d->serving_n = 0;
+	pthread_mutex_unlock(&d->q_lock);
 	return broker_publish(d->broker, topic, payload, len, false, 5000);
 }
 
