@@ -511,20 +511,24 @@ static void test_broker_filter_dispatch(void **state)
 
 static void test_counters_survive_reload(void **state)
 {
-	struct fixture *f = start(HOT_RULE "{\"log\":{}}]}]}");
+	struct fixture *f = start(HOT_RULE "{\"log\":{}}]},{\"name\":\"bad\",\"sql\":"
+				  "\"SELECT * FROM 'a'\",\"actions\":[{\"set\":{\"channel\":\"x\","
+				  "\"value\":\"nothing\"}}]}]}");
 	struct config fresh;
 	cJSON *status, *rule;
 
 	(void)state;
 	telemetry(f, "dt/kthing/env/telemetry", "{\"values\":{\"temp\":31}}");
 	telemetry(f, "dt/kthing/env/telemetry", "{\"values\":{\"temp\":32}}");
-	fresh = parse_ok(BASE "\"rules\":[{\"name\":\"new\",\"sql\":\"SELECT * FROM 'a'\","
+	rules_engine_message(f->engine, RULES_INPUT_BROKER, "a", "a", "{}", 2);
+	fresh = parse_ok(BASE "\"rules\":[{\"name\":\"bad\",\"sql\":\"SELECT * FROM 'a'\","
 			 "\"actions\":[{\"log\":{}}]},{\"name\":\"hot\",\"sql\":\"SELECT * FROM "
 			 TELE " WHERE values.temp > 40\",\"actions\":[{\"log\":{}}]}]}");
 	assert_int_equal(rules_engine_set(f->engine, fresh.rules, "dev"), 0);
 	config_free(&f->config);
 	f->config = fresh;
-	assert_int_equal(rules_engine_rule_counters(f->engine, 0)->matched, 0);
+	assert_int_equal(rules_engine_rule_counters(f->engine, 0)->matched, 1);
+	assert_int_equal(rules_engine_rule_counters(f->engine, 0)->failed, 1);
 	assert_int_equal(rules_engine_rule_counters(f->engine, 1)->matched, 2);
 	/* The reloaded rule's new WHERE applies. */
 	telemetry(f, "dt/kthing/env/telemetry", "{\"values\":{\"temp\":35}}");
@@ -540,6 +544,10 @@ static void test_counters_survive_reload(void **state)
 	assert_int_equal(cJSON_GetObjectItem(rule, "acted")->valueint, 2);
 	assert_int_equal(cJSON_GetObjectItem(rule, "failed")->valueint, 0);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(rule, "last_error")));
+	/* The failing rule kept its last error too. */
+	rule = cJSON_GetArrayItem(status, 0);
+	assert_string_equal(cJSON_GetObjectItem(rule, "last_error")->valuestring,
+			    "rules[1].actions[0].set: the value is Undefined");
 	cJSON_Delete(status);
 
 	/* No rules at all: nothing runs, the status is an empty list. */

@@ -84,10 +84,14 @@ int rules_engine_set(struct rules_engine *e, const struct rules_config *rc,
 		states[i].name = strdup(rc->rules[i].name);
 		if (!states[i].name)
 			goto nomem;
-		/* A rule keeps its counters across a reload by its name. */
-		for (size_t j = 0; j < e->num_states; j++)
-			if (strcmp(e->states[j].name, states[i].name) == 0)
-				states[i].counters = e->states[j].counters;
+		/* A rule keeps its counters and last error across a reload by its name. */
+		for (size_t j = 0; j < e->num_states; j++) {
+			if (strcmp(e->states[j].name, states[i].name) != 0)
+				continue;
+			states[i].counters = e->states[j].counters;
+			memcpy(states[i].last_error, e->states[j].last_error,
+			       sizeof(states[i].last_error));
+		}
 	}
 	free_states(e->states, e->num_states);
 	free(e->clientid);
