@@ -115,6 +115,13 @@ static int io_set(void *arg, const char *thing, const char *channel, const cJSON
 			snprintf(err, errlen, "%s/%s: the value %s", thing, channel, why);
 			return -1;
 		}
+		/*
+		 * A rule on telemetry sets the same value again and again: write
+		 * only a change, so the device and the shadow see no churn.
+		 */
+		if (kthing_read(d->k, ch->index, &applied) == 0 && !applied.stale &&
+		    applied.value == v)
+			return 0;
 		rc = kthing_write(d->k, ch->index, v, &applied);
 		/* The thing went away and may be back: open it again, once. */
 		if (rc == -ENODEV && attempt == 0) {
