@@ -19,7 +19,9 @@
 /**
  * struct kthing_cfs_thing - a thing's configfs directory
  * @group: the directory
- * @lock: protects @channels, every attribute of those channels, and @thing
+ * @lock: protects @channels, every attribute of those channels, and @thing.
+ *	Taken inside the subsystem's su_mutex where both are needed, as
+ *	configfs takes su_mutex around make_item and drop_item.
  * @channels: the channels' directories in the order they were made, which
  *	is their index order
  * @thing: the live thing, or NULL when not live
@@ -440,6 +442,7 @@ static int kthing_cfs_pin_channels(struct kthing_cfs_thing *t)
 	struct kthing_cfs_channel *ch;
 	int ret;
 
+	lockdep_assert_held(&kthing_cfs_subsys.su_mutex);
 	lockdep_assert_held(&t->lock);
 	list_for_each_entry(ch, &t->channels, node) {
 		ret = configfs_depend_item_unlocked(&kthing_cfs_subsys,
@@ -504,7 +507,8 @@ static int kthing_cfs_go_live(struct kthing_cfs_thing *t)
 		return PTR_ERR(thing);
 	ret = kthing_cfs_pin_channels(t);
 	if (ret) {
-		pr_err("%s: a channel directory is being removed\n", name);
+		pr_err("%s: a channel directory is being made or removed\n",
+		       name);
 		kthing_remove(thing);
 		return ret;
 	}
@@ -537,12 +541,20 @@ static ssize_t kthing_cfs_thing_live_store(struct config_item *item,
 		return -EINVAL;
 	}
 
+	/*
+	 * configfs puts a new channel on t->channels (make_item) before it
+	 * links the item to its parent, and unlinks a removed one before it
+	 * takes it off (drop_item), both under su_mutex. Pinning needs linked
+	 * items, which under su_mutex is all that t->channels holds.
+	 */
+	mutex_lock(&kthing_cfs_subsys.su_mutex);
 	mutex_lock(&t->lock);
 	if (live && !t->thing)
 		ret = kthing_cfs_go_live(t);
 	else if (!live && t->thing)
 		kthing_cfs_tear_down(t);
 	mutex_unlock(&t->lock);
+	mutex_unlock(&kthing_cfs_subsys.su_mutex);
 	return ret ?: count;
 }
 
