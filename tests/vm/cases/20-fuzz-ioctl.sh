@@ -5,15 +5,12 @@
 # things live and tears them down; then the module still works and unloads.
 # KTHING_FUZZ_SEED replays a run; KTHING_FUZZ_IOCTL_CALLS sets its length.
 
-. "$KTHING_SRC/tests/vm/core-lib.sh"
+. "$KTHING_SRC/tests/vm/fuzz-lib.sh"
 
-calls=${KTHING_FUZZ_IOCTL_CALLS:-300000}
-seed=${KTHING_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+calls=${KTHING_FUZZ_IOCTL_CALLS:-500000}
 
 check "kthing.ko loads" core_load
-start=$(date +%s)
-run_prog fuzz_ioctl "$calls" "$seed"
-echo "# ioctl fuzz: $calls calls, seed $seed, $(($(date +%s) - start)) s in all"
+run_fuzzer fuzz_ioctl ioctl "$calls"
 check "nothing is left in configfs" test -z "$(ls "$cfs")"
 check "kthing.ko unloads: no descriptor or reference leaked" core_unload
 done_testing

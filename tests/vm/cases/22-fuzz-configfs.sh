@@ -6,10 +6,9 @@
 # so that the gpio, iio and thermal backends bind to hardware.
 # KTHING_FUZZ_SEED replays a run; KTHING_FUZZ_CONFIGFS_CALLS sets its length.
 
-. "$KTHING_SRC/tests/vm/core-lib.sh"
+. "$KTHING_SRC/tests/vm/fuzz-lib.sh"
 
-calls=${KTHING_FUZZ_CONFIGFS_CALLS:-40000}
-seed=${KTHING_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+calls=${KTHING_FUZZ_CONFIGFS_CALLS:-25000}
 
 check "kthing.ko loads" core_load
 sim=
@@ -18,9 +17,7 @@ if core_sim_load; then
 else
 	echo "# kthing_sim.ko not available: only virtual channels bind"
 fi
-start=$(date +%s)
-run_prog fuzz_configfs "$calls" "$seed"
-echo "# configfs fuzz: $calls calls, seed $seed, $(($(date +%s) - start)) s in all"
+run_fuzzer fuzz_configfs configfs "$calls"
 check "nothing is left in configfs" test -z "$(ls "$cfs")"
 [ -n "$sim" ] && check "kthing_sim.ko unloads: no GPIO line left requested" rmmod kthing_sim
 check "kthing.ko unloads: no reference leaked" core_unload

@@ -371,14 +371,7 @@ int main(int argc, char **argv)
 	uint64_t seed, start;
 	int i, left;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s ITERATIONS [SEED]\n", argv[0]);
-		return 2;
-	}
-	iterations = strtoul(argv[1], NULL, 0);
-	seed = fuzz_seed(argc > 2 ? argv[2] : NULL);
-	diag("configfs fuzz: seed %llu (fuzz_configfs %lu %llu replays it)",
-	     (unsigned long long)seed, iterations, (unsigned long long)seed);
+	seed = fuzz_args(argc, argv, "configfs", &iterations);
 
 	prepare();
 	/* What the fuzzing found once: a unit of two lines was taken. */

@@ -474,7 +474,8 @@ static void fuzz_one(struct worker *w, unsigned long iteration)
 
 	cmd = fuzz_command(&w->rng, &c);
 	size = c == NOT_A_COMMAND ? _IOC_SIZE(cmd) : commands[c].size;
-	if (size == 0 || size > (size_t)w->page)
+	/* Room below the guard page for a misaligned copy too. */
+	if (size == 0 || size > (size_t)w->page - 8)
 		size = 1 + fuzz_below(&w->rng, 64);
 	fuzz_argument(&w->rng, c, in, size);
 	arg = place_argument(w, where, in, size);
@@ -593,14 +594,7 @@ int main(int argc, char **argv)
 	int id, i, p;
 	long rounds;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s ITERATIONS [SEED]\n", argv[0]);
-		return 2;
-	}
-	iterations = strtoul(argv[1], NULL, 0);
-	seed = fuzz_seed(argc > 2 ? argv[2] : NULL);
-	diag("ioctl fuzz: seed %llu (fuzz_ioctl %lu %llu replays it)",
-	     (unsigned long long)seed, iterations, (unsigned long long)seed);
+	seed = fuzz_args(argc, argv, "ioctl", &iterations);
 
 	tap(cfs_make_virtual_thing(STABLE, 0, true) == 0, "the stable thing goes live");
 	id = cfs_id(STABLE);

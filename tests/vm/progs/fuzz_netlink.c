@@ -520,14 +520,7 @@ int main(int argc, char **argv)
 	pid_t child;
 	long rounds;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s ITERATIONS [SEED]\n", argv[0]);
-		return 2;
-	}
-	iterations = strtoul(argv[1], NULL, 0);
-	seed = fuzz_seed(argc > 2 ? argv[2] : NULL);
-	diag("netlink fuzz: seed %llu (fuzz_netlink %lu %llu replays it)",
-	     (unsigned long long)seed, iterations, (unsigned long long)seed);
+	seed = fuzz_args(argc, argv, "netlink", &iterations);
 
 	tap(cfs_make_virtual_thing(STABLE, 0, true) == 0, "the stable thing goes live");
 	if (nlt_open(&n))

@@ -8,6 +8,7 @@
 #define FUZZ_RAND_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -87,15 +88,33 @@ static inline int memchr_inv_zero(const void *buf, size_t len)
 	return 0;
 }
 
-/* The seed of a run: the argument if there is one, else the clock. */
-static inline uint64_t fuzz_seed(const char *arg)
+/*
+ * The arguments every fuzzer takes, ITERATIONS [SEED], the seed being the
+ * clock's when none is given. Prints the seed as a TAP comment, with the
+ * command that replays the run; exits with 2 on a usage error.
+ */
+static inline uint64_t fuzz_args(int argc, char **argv, const char *what,
+				 unsigned long *iterations)
 {
+	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	struct timespec ts;
+	uint64_t seed;
 
-	if (arg && *arg)
-		return strtoull(arg, NULL, 0);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec;
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: %s ITERATIONS [SEED]\n", prog);
+		exit(2);
+	}
+	*iterations = strtoul(argv[1], NULL, 0);
+	if (argc > 2 && *argv[2]) {
+		seed = strtoull(argv[2], NULL, 0);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		seed = (uint64_t)ts.tv_sec * 1000003u ^ (uint64_t)ts.tv_nsec;
+	}
+	printf("# %s fuzz: seed %llu (%s %lu %llu replays it)\n", what,
+	       (unsigned long long)seed, prog, *iterations, (unsigned long long)seed);
+	fflush(stdout);
+	return seed;
 }
 
 #endif /* FUZZ_RAND_H */

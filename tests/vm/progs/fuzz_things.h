@@ -8,6 +8,7 @@
 #define FUZZ_THINGS_H
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "fuzz_rand.h"
@@ -76,6 +77,10 @@ static void churn_start(struct churn *c, uint64_t seed)
 	}
 	close(report[0]);
 	signal(SIGTERM, churn_on_term);
+	/* A fuzzer that crashed must not leave it churning. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(1);
 	while (!churn_stop)
 		rounds += churn_round(&r);
 	if (write(report[1], &rounds, sizeof(rounds)) != sizeof(rounds))
