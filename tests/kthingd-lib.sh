@@ -151,9 +151,9 @@ sample() {
 }
 
 # no_sanitizer_reports LOG...: one TAP line saying whether any log has
-# an AddressSanitizer or UndefinedBehaviorSanitizer report.
+# an AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer report.
 no_sanitizer_reports() {
-	local pattern="ERROR: AddressSanitizer\|runtime error:"
+	local pattern="ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:"
 	if ! grep -q "$pattern" "$@"; then
 		ok "no sanitizer reports"
 	else
