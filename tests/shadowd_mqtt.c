@@ -555,43 +555,71 @@ static void many_shadows(int count)
 }
 
 /*
- * A burst faster than the service can write: every request is answered,
- * either accepted or refused with 429 (its clientToken echoed), never
- * dropped in silence.
+ * Wait for @count answers to updates of the things whose names start with
+ * @things (a prefix), sent with clientTokens starting with @token: accepted,
+ * refused with 429 (the token echoed), or refused otherwise.
  */
-static void burst(int count)
+static struct drive_result tally_updates(const char *things, const char *token, int count)
 {
-	int accepted = 0, busy = 0, bad = 0;
-	char topic[96], payload[96];
+	struct drive_result r = { 0 };
+	char prefix[96], echo[64];
 	double t0 = now_ms();
 
-	for (int i = 0; i < count; i++) {
-		snprintf(topic, sizeof(topic), "$aws/things/burst-%d/shadow/update", i % 20);
-		snprintf(payload, sizeof(payload),
-			 "{\"state\":{\"reported\":{\"i\":%d}},\"clientToken\":\"b%d\"}", i, i);
-		publish(topic, payload, 0);
-	}
-	while (accepted + busy + bad < count && now_ms() - t0 < 120000) {
+	snprintf(prefix, sizeof(prefix), "$aws/things/%s", things);
+	snprintf(echo, sizeof(echo), "\"clientToken\":\"%s", token);
+	while (r.accepted + r.busy + r.other < count && now_ms() - t0 < 120000) {
 		const char *t, *p;
 
 		if (!pump(1000))
 			continue;
 		t = inbox[inbox_n - 1].topic;
 		p = inbox[inbox_n - 1].payload;
-		if (strncmp(t, "$aws/things/burst-", 18) == 0) {
+		if (strncmp(t, prefix, strlen(prefix)) == 0) {
 			if (strstr(t, "/update/accepted"))
-				accepted++;
+				r.accepted++;
 			else if (strstr(t, "/update/rejected") && num(p, "code") == 429 &&
-				 has(p, "\"clientToken\":\"b"))
-				busy++;
+				 has(p, echo))
+				r.busy++;
 			else if (strstr(t, "/update/rejected"))
-				bad++;
+				r.other++;
 		}
 		clear_inbox();
 	}
-	ok(accepted + busy == count && bad == 0,
+	return r;
+}
+
+/* Publish @count updates at once: to thing @thing, or to @thing-0 .. -(@spread - 1). */
+static void publish_burst(const char *thing, int spread, const char *token, int count)
+{
+	char topic[96], payload[128];
+
+	for (int i = 0; i < count; i++) {
+		if (spread)
+			snprintf(topic, sizeof(topic), "$aws/things/%s-%d/shadow/update", thing,
+				 i % spread);
+		else
+			snprintf(topic, sizeof(topic), "$aws/things/%s/shadow/update", thing);
+		snprintf(payload, sizeof(payload),
+			 "{\"state\":{\"reported\":{\"i\":%d}},\"clientToken\":\"%s%d\"}", i,
+			 token, i);
+		publish(topic, payload, 0);
+	}
+}
+
+/*
+ * A burst faster than the service can write: every request is answered,
+ * either accepted or refused with 429 (its clientToken echoed), never
+ * dropped in silence.
+ */
+static void burst(int count)
+{
+	struct drive_result r;
+
+	publish_burst("burst", 20, "b", count);
+	r = tally_updates("burst-", "b", count);
+	ok(r.accepted + r.busy == count && r.other == 0,
 	   "a burst of %d updates: %d accepted, %d refused with 429, %d otherwise, none lost",
-	   count, accepted, busy, bad);
+	   count, r.accepted, r.busy, r.other);
 }
 
 /*
@@ -601,62 +629,19 @@ static void burst(int count)
  */
 static void thing_in_flight_limit(void)
 {
-	int accepted = 0, busy = 0, other = 0;
-	char topic[96], payload[96];
-	double t0;
+	struct drive_result r;
 
-	for (int i = 0; i < 40; i++) {
-		snprintf(payload, sizeof(payload),
-			 "{\"state\":{\"reported\":{\"i\":%d}},\"clientToken\":\"one-%d\"}", i, i);
-		publish("$aws/things/one/shadow/update", payload, 0);
-	}
-	for (t0 = now_ms(); accepted + busy + other < 40 && now_ms() - t0 < 60000;) {
-		const char *t, *p;
-
-		if (!pump(1000))
-			continue;
-		t = inbox[inbox_n - 1].topic;
-		p = inbox[inbox_n - 1].payload;
-		if (strcmp(t, "$aws/things/one/shadow/update/accepted") == 0)
-			accepted++;
-		else if (strcmp(t, "$aws/things/one/shadow/update/rejected") == 0 &&
-			 num(p, "code") == 429 && has(p, "\"clientToken\":\"one-"))
-			busy++;
-		else if (strcmp(t, "$aws/things/one/shadow/update/rejected") == 0)
-			other++;
-		clear_inbox();
-	}
-	ok(accepted >= 10 && busy >= 1 && accepted + busy == 40 && other == 0,
+	publish_burst("one", 0, "one-", 40);
+	r = tally_updates("one/", "one-", 40);
+	ok(r.accepted >= 10 && r.busy >= 1 && r.accepted + r.busy == 40 && r.other == 0,
 	   "40 updates at once to one thing: %d accepted, %d refused with 429 (at most 10 in flight per thing), %d otherwise",
-	   accepted, busy, other);
+	   r.accepted, r.busy, r.other);
 
-	accepted = busy = other = 0;
-	for (int i = 0; i < 40; i++) {
-		snprintf(topic, sizeof(topic), "$aws/things/many-%d/shadow/update", i);
-		snprintf(payload, sizeof(payload),
-			 "{\"state\":{\"reported\":{\"i\":%d}},\"clientToken\":\"many-%d\"}", i, i);
-		publish(topic, payload, 0);
-	}
-	for (t0 = now_ms(); accepted + busy + other < 40 && now_ms() - t0 < 60000;) {
-		const char *t, *p;
-
-		if (!pump(1000))
-			continue;
-		t = inbox[inbox_n - 1].topic;
-		p = inbox[inbox_n - 1].payload;
-		if (strncmp(t, "$aws/things/many-", 17) == 0) {
-			if (strstr(t, "/update/accepted"))
-				accepted++;
-			else if (strstr(t, "/update/rejected") && num(p, "code") == 429)
-				busy++;
-			else if (strstr(t, "/update/rejected"))
-				other++;
-		}
-		clear_inbox();
-	}
-	ok(accepted == 40 && busy == 0 && other == 0,
+	publish_burst("many", 40, "many-", 40);
+	r = tally_updates("many-", "many-", 40);
+	ok(r.accepted == 40 && r.busy == 0 && r.other == 0,
 	   "40 updates at once to 40 things: %d accepted, %d refused with 429, %d otherwise",
-	   accepted, busy, other);
+	   r.accepted, r.busy, r.other);
 }
 
 /*
