@@ -14,3 +14,29 @@ status_value() {
 		'getpath($p | split(".") | map(tonumber? // .)) |
 		 if type == "string" then . else tojson end'
 }
+
+# wait_status SOCKET PATH VALUE SECONDS, wait_status_min SOCKET PATH NUMBER
+# SECONDS: as kthingd-lib's, bounded by time even when reads are slow.
+wait_status() {
+	local end=$((SECONDS + $4)) v
+	while :; do
+		v=$(status_value "$1" "$2" 2>/dev/null)
+		[ "$v" = "$3" ] && return 0
+		((SECONDS < end)) || break
+		sleep 0.1
+	done
+	echo "# $2 is $v, expected $3" >&2
+	return 1
+}
+
+wait_status_min() {
+	local end=$((SECONDS + $4)) v
+	while :; do
+		v=$(status_value "$1" "$2" 2>/dev/null)
+		[ -n "$v" ] && [ "$v" -ge "$3" ] 2>/dev/null && return 0
+		((SECONDS < end)) || break
+		sleep 0.1
+	done
+	echo "# $2 is $v, expected at least $3" >&2
+	return 1
+}

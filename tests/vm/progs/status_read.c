@@ -7,7 +7,7 @@
  *
  * Usage: status_read SOCKET
  *
- * A peer that does not answer within 10 s is an error, not a hung test.
+ * A peer that does not answer within 5 s is an error, not a hung test.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct timeval timeout = { .tv_sec = 10 };
+	struct timeval timeout = { .tv_sec = 5 };
 	char buf[65536];
 	ssize_t n;
 	int fd;
