@@ -18,7 +18,9 @@
  *    connection before the connect hooks run; messages are dispatched to the
  *    handler of every matching filter;
  *  - mqtt_add_connect_hook(): called on every (re)connection, once the
- *    subscriptions have been granted (for instance to publish a shadow get);
+ *    subscriptions have been granted (for instance to publish a shadow get),
+ *    and again whenever subscriptions made while connected are granted, so
+ *    a hook must be safe to run twice on one connection;
  *  - mqtt_publish(): with a completion called once, with 0 when the broker
  *    acknowledged (QoS 1) or the message was written (QoS 0), else a negative
  *    errno (-ENOTCONN when the connection went away first).
