@@ -167,6 +167,27 @@ agent_diag() {
 	tail -20 "$AGENT_LOG" | sed 's/^/# /'
 }
 
+# start_shadowd: kthing-shadowd on the broker, its store in $WORK; sets
+# SHADOWD_PID and waits until it serves (once more than before).
+start_shadowd() {
+	local runs
+	cat > "$WORK/shadowd.json" <<EOF
+{"broker":{"uri":"mqtt://127.0.0.1:$PORT"},"store":{"path":"$WORK/shadows.db"},
+ "status":{"topic":null}}
+EOF
+	runs=$(grep -c "subscribed to the shadow request topics" "$WORK/shadowd.log" 2>/dev/null)
+	"$SHADOWD" -c "$WORK/shadowd.json" -v >> "$WORK/shadowd.log" 2>&1 &
+	SHADOWD_PID=$!
+	PIDS+=("$SHADOWD_PID")
+	wait_until 30 log_count_above "$WORK/shadowd.log" \
+		"subscribed to the shadow request topics" "${runs:-0}"
+}
+
+# log_count_above FILE REGEX N: FILE has more than N lines matching REGEX.
+log_count_above() {
+	[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -gt "$3" ]
+}
+
 # stop_pid_status PID: SIGTERM, then whether it exited with 0.
 stop_pid_status() {
 	kill -TERM "$1" && wait "$1"
