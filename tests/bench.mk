@@ -5,11 +5,12 @@
 # tiny counts, checking only that every stage produced numbers.
 
 BENCH_PROGS := $(BUILD)/bench/bench-listen $(BUILD)/bench/bench-kernel \
+	$(BUILD)/bench/bench-status \
 	$(BUILD)/bench/bench-mqtt
 BENCH_UTIL := tests/bench/util.c
 BENCH_LIBS_bench-listen := $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-genl-3.0)
 BENCH_CFLAGS_bench-listen := $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-genl-3.0)
-BENCH_LIBS_bench-mqtt := $(shell $(PKG_CONFIG) --libs libcjson) -lpaho-mqtt3c
+BENCH_LIBS_bench-mqtt := $(shell $(PKG_CONFIG) --libs libcjson) -lpaho-mqtt3c -lpthread
 
 .PHONY: bench bench-smoke bench-progs
 all: bench-progs

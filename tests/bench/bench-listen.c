@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
 	uint64_t enobufs = 0, deadline;
 	struct nl_sock *sk;
 	struct nl_cb *cb;
-	int grp, c, fd;
+	int grp, c, fd, rcvbuf = 4 << 20;
 	char k[128];
 
 	while ((c = getopt_long(argc, argv, "k:r:i:t:", opts, NULL)) != -1) {
@@ -111,7 +112,10 @@ int main(int argc, char **argv)
 	if (nl_socket_add_membership(sk, grp))
 		die("cannot join %s/%s (needs CAP_NET_ADMIN)", KTHING_GENL_NAME,
 		    KTHING_GENL_MCGRP_EVENTS);
-	nl_socket_set_buffer_size(sk, 4 << 20, 0);
+	/* As kthingd does: 4 MiB, past net.core.rmem_max (we are root). */
+	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)))
+		nl_socket_set_buffer_size(sk, rcvbuf, 0);
 	nl_socket_set_nonblocking(sk);
 	cb = nl_socket_get_cb(sk);
 	if (ready) {

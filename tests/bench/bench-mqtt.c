@@ -17,10 +17,12 @@
  *	Count telemetry messages and check their "seq" numbers run on with no
  *	gap or repeat; ends IDLE-MS after the last message, after MAX-S or
  *	on SIGTERM.
- *   bench-mqtt shadow  -p PORT -s THING -c CHANNEL -n COUNT -k KEY
+ *   bench-mqtt shadow  -p PORT -s THING -c CHANNEL -n COUNT -k KEY [-l LINE]
  *	Set desired.CHANNEL to true, false, ... and wait each time for the
  *	accepted update in which the device reports it: the shadow round trip;
- *	with a floor round trip before each, as latency does.
+ *	with a floor round trip before each, as latency does. With LINE, the
+ *	simulated line CHANNEL drives is watched (every millisecond) to split
+ *	the trip: KEY.to_line.* (desired -> line) and KEY.from_line.*.
  *   bench-mqtt fill    -p PORT -s PREFIX -n COUNT -k KEY
  *	Create COUNT shadows PREFIX-0 .. (reported state), a few in flight.
  *
@@ -30,7 +32,9 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,21 +316,57 @@ static bool reports(const char *payload, const char *channel, int level)
 	return yes;
 }
 
+/* Watches the simulated line the shadow drives: when did it last change. */
+struct line_watch {
+	unsigned int line;
+	atomic_bool stop;
+	_Atomic uint64_t changed_ns;
+};
+
+static void *watch_line(void *arg)
+{
+	struct line_watch *w = arg;
+	char path[96], now[8], last[8] = "";
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kthing_sim/gpio/%u/value", w->line);
+	while (!atomic_load(&w->stop)) {
+		/* The file cannot seek: open it for every read. */
+		int fd = open(path, O_RDONLY);
+		ssize_t n;
+
+		if (fd < 0)
+			die("%s: %s", path, strerror(errno));
+		n = read(fd, now, sizeof(now) - 1);
+		close(fd);
+		if (n > 0) {
+			now[n] = '\0';
+			if (last[0] && strcmp(now, last))
+				atomic_store(&w->changed_ns, now_ns());
+			memcpy(last, now, n + 1);
+		}
+		usleep(1000);
+	}
+	return NULL;
+}
+
 static void do_shadow(const struct opts *o)
 {
 	MQTTClient c = connect_broker(o);
 	char accepted[200], update[200], req[200], ftopic[64], *m;
-	struct samples lat = { 0 }, floor = { 0 };
-	uint64_t missed = 0, t0;
+	struct samples lat = { 0 }, floor = { 0 }, to_line = { 0 }, from_line = { 0 };
+	struct line_watch watch = { .line = o->line };
+	uint64_t missed = 0, t0, t1, changed;
+	pthread_t watcher;
 	long i;
 
 	floor_topic(ftopic, sizeof(ftopic));
 	subscribe(c, ftopic, 0);
-
 	snprintf(accepted, sizeof(accepted), "$aws/things/%s/shadow/update/accepted",
 		 o->thing);
 	snprintf(update, sizeof(update), "$aws/things/%s/shadow/update", o->thing);
 	subscribe(c, accepted, 0);
+	if (o->line >= 0 && pthread_create(&watcher, NULL, watch_line, &watch))
+		die("cannot start a thread");
 	for (i = 0; i < o->count; i++) {
 		int level = !(i & 1);
 		bool seen = false;
@@ -341,13 +381,26 @@ static void do_shadow(const struct opts *o)
 			seen = reports(m, o->channel, level);
 			free(m);
 		}
-		if (seen)
-			samples_add(&lat, now_ns() - t0);
-		else
+		t1 = now_ns();
+		if (!seen) {
 			missed++;
+			continue;
+		}
+		samples_add(&lat, t1 - t0);
+		changed = atomic_load(&watch.changed_ns);
+		if (o->line >= 0 && changed > t0 && changed <= t1) {
+			samples_add(&to_line, changed - t0);
+			samples_add(&from_line, t1 - changed);
+		}
+	}
+	if (o->line >= 0) {
+		atomic_store(&watch.stop, true);
+		pthread_join(watcher, NULL);
 	}
 	samples_report(&lat, o->key);
 	samples_report(&floor, key_of(o, "floor"));
+	samples_report(&to_line, key_of(o, "to_line"));
+	samples_report(&from_line, key_of(o, "from_line"));
 	bench_result(key_of(o, "missed"), missed, "updates");
 	MQTTClient_disconnect(c, 1000);
 	MQTTClient_destroy(&c);

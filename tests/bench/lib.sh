@@ -26,6 +26,40 @@ else
 	exit 1
 fi
 
+# kthingd's status (docs/status.md), read with a small C program:
+# kstatus SOCKET prints the document, kvalue SOCKET PATH one value of it
+# ("counters.published"), kwait SOCKET PATH VALUE SECONDS waits for a value
+# and kwait_min SOCKET PATH NUMBER SECONDS for a counter to reach NUMBER.
+kstatus() {
+	"$BENCH/bench-status" "$1" 2>/dev/null
+}
+
+kvalue() {
+	kstatus "$1" | jq -r ".$2"
+}
+
+kwait() {
+	local end=$((SECONDS + $4)) v
+	while ((SECONDS < end)); do
+		v=$(kvalue "$1" "$2")
+		[ "$v" = "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "# $2 is $v, expected $3" >&2
+	return 1
+}
+
+kwait_min() {
+	local end=$((SECONDS + $4)) v
+	while ((SECONDS < end)); do
+		v=$(kvalue "$1" "$2")
+		[ -n "$v" ] && [ "$v" -ge "$3" ] 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "# $2 is $v, expected at least $3" >&2
+	return 1
+}
+
 # result KEY VALUE UNIT: one result line.
 result() {
 	printf 'BENCH {"key":"%s","value":%s,"unit":"%s"}\n' "$1" "$2" "$3"
@@ -157,4 +191,12 @@ unload_modules() {
 load_modules() {
 	modprobe -q industrialio
 	insmod "$KTHING_MODDIR/kthing.ko" && insmod "$KTHING_MODDIR/kthing_sim.ko"
+}
+
+# env_up: the modules loaded, env live with every line at 0; sets DEV.
+env_up() {
+	check "kthing.ko and kthing_sim.ko load" load_modules
+	pull_all 0
+	check "the thing env (8 GPIO inputs) goes live" make_env
+	DEV=$(thing_dev)
 }

@@ -47,6 +47,12 @@ class Table:
         if key not in self.raw:
             self.missing.append(key)
             return None
+        # A percentile of no samples is no figure.
+        stem = key.rsplit(".", 1)[0]
+        if key.rsplit(".", 1)[-1] in ("p50", "p99", "mean") and \
+                self.raw.get(stem + ".samples", (1,))[0] == 0:
+            self.missing.append(key)
+            return None
         return self.raw[key][0]
 
     def row(self, section, metric, value, unit, floor=None, ratio=None,
@@ -127,6 +133,11 @@ def build(raw, host, rates):
           target="<= 3x floor", met=ok(lambda a, b: a <= 3 * b, sp99, fp99),
           floor_name="floor p99, interleaved")
 
+    t.row("4 shadow", "  of which desired -> GPIO line changed, p50", g("shadow.rt.to_line.p50"),
+          "us")
+    t.row("4 shadow", "  of which GPIO line changed -> reported, p50",
+          g("shadow.rt.from_line.p50"), "us")
+
     # 5. The polling script
     k_cpu = div(g("relay.latency.kthingd_cpu"), g("relay.latency.seconds"), 0.1)
     t.row("5 vs polling", "kthingd CPU during the change stream", k_cpu, "% CPU")
@@ -149,9 +160,9 @@ def build(raw, host, rates):
     t.row("6 footprint", "  of which private (RssAnon; the rest: shared libraries)",
           g("footprint.rss_anon"), "KiB")
     for qos in (0, 1):
-        t.row("6 footprint", f"kthingd CPU per 1,000 events, QoS {qos}",
-              div(g(f"relay.qos{qos}.kthingd_cpu"), g(f"relay.qos{qos}.sub.messages"), 1000),
-              "ms")
+        t.row("6 footprint", f"kthingd CPU per 1,000 messages relayed, QoS {qos}",
+              div(g(f"relay.qos{qos}.kthingd_cpu"), g(f"relay.qos{qos}.kthingd_published"),
+                  1000), "ms")
     wake = g("footprint.idle_wakeups")
     t.row("6 footprint", "kthingd wake-ups when idle", wake, "/s",
           target="<= keep-alive (3 per 60 s)", met=ok(lambda w: w <= 0.05, wake))

@@ -14,10 +14,7 @@ bench_cleanup() {
 }
 trap bench_cleanup EXIT
 
-check "kthing.ko and kthing_sim.ko load" load_modules
-pull_all 0
-check "the thing env (8 GPIO inputs) goes live" make_env
-DEV=$(thing_dev)
+env_up
 
 stage "ioctl costs measured" \
 	"$BENCH/bench-kernel" ioctl -d "$DEV" -n "$IOCTLS" -k kernel.ioctl

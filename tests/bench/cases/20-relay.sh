@@ -17,11 +17,7 @@ bench_cleanup() {
 	cleanup
 }
 trap bench_cleanup EXIT
-
-check "kthing.ko and kthing_sim.ko load" load_modules
-pull_all 0
-check "the thing env (8 GPIO inputs) goes live" make_env
-DEV=$(thing_dev)
+env_up
 
 PORT=$(free_port)
 start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true" \
@@ -41,8 +37,8 @@ start_relay() {
 	"$KTHINGD" -c "$WORK/kthingd.json" -l notice >> "$WORK/k.log" 2>&1 &
 	KTHINGD_PID=$!
 	PIDS+=("$KTHINGD_PID")
-	wait_status "$WORK/k.sock" broker.state connected 30 &&
-		wait_status_min "$WORK/k.sock" counters.telemetry_messages 1 30
+	kwait "$WORK/k.sock" broker.state connected 30 &&
+		kwait_min "$WORK/k.sock" counters.telemetry_messages 1 30
 }
 
 stop_relay() {
@@ -53,31 +49,41 @@ stop_relay() {
 	return $rc
 }
 
-# throughput QOS: drive the line as fast as possible while a subscriber at
-# QOS counts and checks what kthingd relays.
+# throughput QOS: drive the lines as fast as possible while a subscriber at
+# QOS counts and checks what kthingd relays; at QoS 1, until kthingd's
+# queue is delivered.
 throughput() {
-	local key=relay.qos$1 cpu0 cpu1 sub_pid
+	local key=relay.qos$1 cpu0 cpu1 pub0 sub_pid
 	rm -f "$WORK/ready"
 	"$BENCH/bench-mqtt" count -p "$PORT" -t "$TOPIC" -q "$1" -k "$key.sub" \
-		-r "$WORK/ready" -i 3000 -T 300 > "$WORK/count.out" 2> "$WORK/count.err" &
+		-r "$WORK/ready" -i "$((DRAIN_S * 1000))" -T "$((DRAIN_S + 60))" \
+		> "$WORK/count.out" 2> "$WORK/count.err" &
 	sub_pid=$!
 	PIDS+=("$sub_pid")
 	wait_for test -e "$WORK/ready"
 	cpu0=$(cpu_ms "$KTHINGD_PID")
+	pub0=$(kvalue "$WORK/k.sock" counters.published)
 	profile "$KTHINGD_PID" "$(awk -v d="$DRIVE_S" 'BEGIN { print d + 3 }')" "qos$1"
-	stage "QoS $1: the line driven as fast as it goes" \
+	stage "QoS $1: the lines driven as fast as they go" \
 		"$BENCH/bench-kernel" drive -d "$DEV" -l 0 -L "$LINES" -t "$DRIVE_S" -k "$key.drive"
-	finish "$sub_pid" "$DRAIN_S"
-	check "QoS $1: the subscriber counted what arrived" [ $? = 0 ]
+	check "QoS $1: kthingd's queue is delivered" \
+		kwait "$WORK/k.sock" queue.messages 0 "$DRAIN_S"
 	cpu1=$(cpu_ms "$KTHINGD_PID")
+	# What is still on its way from the broker, then the count ends.
+	sleep 2
+	kill -TERM "$sub_pid"
+	wait "$sub_pid"
+	check "QoS $1: the subscriber counted what arrived" [ $? = 0 ]
 	cat "$WORK/count.out"
 	sed 's/^/# /' "$WORK/count.err"
 	profile_report "qos$1"
 	result "$key.kthingd_cpu" "$((cpu1 - cpu0))" ms
-	result "$key.kthingd_lost" "$(status_value "$WORK/k.sock" counters.lost)" events
-	result "$key.kthingd_dropped" "$(status_value "$WORK/k.sock" counters.dropped)" messages
+	result "$key.kthingd_published" \
+		"$(($(kvalue "$WORK/k.sock" counters.published) - pub0))" messages
+	result "$key.kthingd_lost" "$(kvalue "$WORK/k.sock" counters.lost)" events
+	result "$key.kthingd_dropped" "$(kvalue "$WORK/k.sock" counters.dropped)" messages
 	# The agent's own account, for whoever reads the results.
-	status "$WORK/k.sock" | jq -c '{counters, queue}' | sed 's/^/# kthingd: /'
+	kstatus "$WORK/k.sock" | jq -c '{counters, queue}' | sed 's/^/# kthingd: /'
 }
 
 # --- kthingd at QoS 0: latency, then throughput -----------------------------
@@ -95,7 +101,8 @@ pull_all 0
 check "kthingd relays env at QoS 1" start_relay 1
 throughput 1
 result footprint.rss_peak "$(mem_kib "$KTHINGD_PID" VmHWM)" KiB
-# Idle: nothing changes; only the keep-alive should wake the agent.
+# Idle: nothing changes (the queue was delivered); only the keep-alive
+# should wake the agent.
 sleep 1
 w0=$(wakeups "$KTHINGD_PID")
 m0=$(wakeups "$KTHINGD_PID" "$KTHINGD_PID")
