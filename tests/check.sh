@@ -397,18 +397,29 @@ stage_fuzz_smoke() {
 	tap_result "$tap" "$status" "fuzzers run their corpus cleanly (make fuzz-smoke)"
 }
 
+# make bench-smoke: the benchmark's code path with tiny counts, in a VM of
+# its own; TAP says whether every stage produced numbers (never timing).
+stage_bench_smoke() {
+	local tap=$results/bench-smoke.tap status
+
+	"${make[@]}" -s bench-smoke >"$tap" 2>"$results/bench-smoke.log"
+	status=$?
+	tap_result "$tap" "$status" "make bench-smoke ran to completion"
+	[ "$status" = 0 ] || tail -n 20 "$results/bench-smoke.log" | tap_comment "$tap" 20
+}
+
 # The result files each stage writes (build/results/PATTERN.tap); a stage
 # not named here may have written any.
 declare -A stage_results=(
 	[deps]=deps [modules]=build-modules [modules_612]=build-modules-6.12
 	[userspace]=build-userspace [lint]=lint [host_tests]='host-*'
-	[uapi]=uapi [fuzz_smoke]=fuzz [vm]='vm-*'
+	[uapi]=uapi [fuzz_smoke]=fuzz [bench_smoke]=bench-smoke [vm]='vm-*'
 	[vm_rt]='vm-*-rt-amd64-*' [vm_debug]='vm-*'
 )
 
 what=${1:-all}
 case $what in
-all) stages=(deps modules modules_612 userspace lint host_tests uapi fuzz_smoke vm) ;;
+all) stages=(deps modules modules_612 userspace lint host_tests uapi fuzz_smoke bench_smoke vm) ;;
 host) stages=(userspace host_tests uapi) ;;
 vm) stages=(modules userspace vm) ;;
 lint) stages=(lint) ;;
