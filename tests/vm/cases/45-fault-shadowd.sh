@@ -9,7 +9,7 @@
 cd "$KTHING_SRC" || exit 1
 . tests/vm/fault-lib.sh
 
-STREAM=200
+STREAM=120
 prefix='$aws/things/stream/shadow'
 PORT=$(free_port)
 start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true"
