@@ -5,7 +5,6 @@
 # tiny counts, checking only that every stage produced numbers.
 
 BENCH_PROGS := $(BUILD)/bench/bench-listen $(BUILD)/bench/bench-kernel \
-	$(BUILD)/bench/bench-status \
 	$(BUILD)/bench/bench-mqtt
 BENCH_UTIL := tests/bench/util.c
 BENCH_LIBS_bench-listen := $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-genl-3.0)
@@ -21,7 +20,8 @@ $(BUILD)/bench/%: tests/bench/%.c $(BENCH_UTIL) tests/bench/util.h
 	$(CC) $(CPPFLAGS) -Itests/bench $(BENCH_CFLAGS_$*) $(CFLAGS) -MMD -MP \
 		-MF $(BUILD)/bench/.$*.d -o $@ $< $(BENCH_UTIL) $(BENCH_LIBS_$*)
 
-bench: modules programs bench-progs
+# The cases also use build/vm/status_read (vm-progs).
+bench: modules programs vm-progs bench-progs
 	tests/bench/run
-bench-smoke: programs bench-progs
+bench-smoke: programs vm-progs bench-progs
 	tests/bench/run --smoke

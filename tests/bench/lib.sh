@@ -17,6 +17,8 @@ check() {
 	shift
 	if "$@"; then ok "$what"; else not_ok "$what" "failed: $*"; fi
 }
+# Status readers that start no interpreter per call (build/vm/status_read).
+. tests/vm/status-lib.sh
 
 # The scale, written by tests/bench/run before the VM boots.
 if [ -r "$BENCH/params" ]; then
@@ -25,40 +27,6 @@ else
 	echo "# no $BENCH/params: run the benchmark through tests/bench/run" >&2
 	exit 1
 fi
-
-# kthingd's status (docs/status.md), read with a small C program:
-# kstatus SOCKET prints the document, kvalue SOCKET PATH one value of it
-# ("counters.published"), kwait SOCKET PATH VALUE SECONDS waits for a value
-# and kwait_min SOCKET PATH NUMBER SECONDS for a counter to reach NUMBER.
-kstatus() {
-	"$BENCH/bench-status" "$1" 2>/dev/null
-}
-
-kvalue() {
-	kstatus "$1" | jq -r ".$2"
-}
-
-kwait() {
-	local end=$((SECONDS + $4)) v
-	while ((SECONDS < end)); do
-		v=$(kvalue "$1" "$2")
-		[ "$v" = "$3" ] && return 0
-		sleep 0.1
-	done
-	echo "# $2 is $v, expected $3" >&2
-	return 1
-}
-
-kwait_min() {
-	local end=$((SECONDS + $4)) v
-	while ((SECONDS < end)); do
-		v=$(kvalue "$1" "$2")
-		[ -n "$v" ] && [ "$v" -ge "$3" ] 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "# $2 is $v, expected at least $3" >&2
-	return 1
-}
 
 # result KEY VALUE UNIT: one result line.
 result() {

@@ -37,8 +37,8 @@ start_relay() {
 	"$KTHINGD" -c "$WORK/kthingd.json" -l notice >> "$WORK/k.log" 2>&1 &
 	KTHINGD_PID=$!
 	PIDS+=("$KTHINGD_PID")
-	kwait "$WORK/k.sock" broker.state connected 30 &&
-		kwait_min "$WORK/k.sock" counters.telemetry_messages 1 30
+	wait_status "$WORK/k.sock" broker.state connected 30 &&
+		wait_status_min "$WORK/k.sock" counters.telemetry_messages 1 30
 }
 
 stop_relay() {
@@ -62,12 +62,12 @@ throughput() {
 	PIDS+=("$sub_pid")
 	wait_for test -e "$WORK/ready"
 	cpu0=$(cpu_ms "$KTHINGD_PID")
-	pub0=$(kvalue "$WORK/k.sock" counters.published)
+	pub0=$(status_value "$WORK/k.sock" counters.published)
 	profile "$KTHINGD_PID" "$(awk -v d="$DRIVE_S" 'BEGIN { print d + 3 }')" "qos$1"
 	stage "QoS $1: the lines driven as fast as they go" \
 		"$BENCH/bench-kernel" drive -d "$DEV" -l 0 -L "$LINES" -t "$DRIVE_S" -k "$key.drive"
 	check "QoS $1: kthingd's queue is delivered" \
-		kwait "$WORK/k.sock" queue.messages 0 "$DRAIN_S"
+		wait_status "$WORK/k.sock" queue.messages 0 "$DRAIN_S"
 	cpu1=$(cpu_ms "$KTHINGD_PID")
 	# What is still on its way from the broker, then the count ends.
 	sleep 2
@@ -79,11 +79,11 @@ throughput() {
 	profile_report "qos$1"
 	result "$key.kthingd_cpu" "$((cpu1 - cpu0))" ms
 	result "$key.kthingd_published" \
-		"$(($(kvalue "$WORK/k.sock" counters.published) - pub0))" messages
-	result "$key.kthingd_lost" "$(kvalue "$WORK/k.sock" counters.lost)" events
-	result "$key.kthingd_dropped" "$(kvalue "$WORK/k.sock" counters.dropped)" messages
+		"$(($(status_value "$WORK/k.sock" counters.published) - pub0))" messages
+	result "$key.kthingd_lost" "$(status_value "$WORK/k.sock" counters.lost)" events
+	result "$key.kthingd_dropped" "$(status_value "$WORK/k.sock" counters.dropped)" messages
 	# The agent's own account, for whoever reads the results.
-	kstatus "$WORK/k.sock" | jq -c '{counters, queue}' | sed 's/^/# kthingd: /'
+	status "$WORK/k.sock" | jq -c '{counters, queue}' | sed 's/^/# kthingd: /'
 }
 
 # --- kthingd at QoS 0: latency, then throughput -----------------------------

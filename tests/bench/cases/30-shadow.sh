@@ -60,16 +60,16 @@ EOF2
 "$KTHINGD" -c "$WORK/kthingd.json" -l notice >> "$WORK/k.log" 2>&1 &
 KTHINGD_PID=$!
 PIDS+=("$KTHINGD_PID")
-check "kthingd connects" kwait "$WORK/k.sock" broker.state connected 30
+check "kthingd connects" wait_status "$WORK/k.sock" broker.state connected 30
 check "the shadow is created (an accepted update)" \
-	kwait_min "$WORK/k.sock" counters.shadow_accepted 1 60
+	wait_status_min "$WORK/k.sock" counters.shadow_accepted 1 60
 
 stage "shadow round trip measured" \
 	"$BENCH/bench-mqtt" shadow -p "$PORT" -s lamp -c relay -l 1 -n "$SHADOW_N" -k shadow.rt
 check "every desired value reached the line" \
 	[ "$(sim_value 1)" = "$(( SHADOW_N % 2 ))" ]
 check "kthingd's requests were all answered" \
-	[ "$(kvalue "$WORK/k.sock" counters.shadow_timeouts)" = 0 ]
+	[ "$(status_value "$WORK/k.sock" counters.shadow_timeouts)" = 0 ]
 
 result shadowd.rss_start "$(mem_kib "$SHADOWD_PID" VmRSS)" KiB
 stage "$FILL_N shadows created" \
