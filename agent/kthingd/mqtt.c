@@ -387,6 +387,12 @@ static int connect_now(struct mqtt *m)
 	m->session->generation = m->generation;
 
 	create.MQTTVersion = is_v5(m) ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
+	/*
+	 * paho refuses a publish once 100 wait to be written, which drops a
+	 * burst of QoS 0 telemetry; bound it as the offline queue is bounded
+	 * (queue.max_messages, at most 10,000,000).
+	 */
+	create.maxBufferedMessages = (int)m->config->queue.max_messages;
 	rc = MQTTAsync_createWithOptions(&m->client, b->paho_uri, b->client_id,
 					 MQTTCLIENT_PERSISTENCE_NONE, NULL, &create);
 	if (rc != MQTTASYNC_SUCCESS) {
