@@ -22,3 +22,14 @@ run_fuzzer() {
 	# 1 is a failure the program reported itself.
 	check "$1 ran to its end (status $status)" test "$status" -le 1
 }
+
+# fuzz_calls DEFAULT: how many calls a run makes: DEFAULT, or a quarter of it
+# on a kernel with lockdep (the debug kernel), which runs several times
+# slower, so that every case fits its time limit there too.
+fuzz_calls() {
+	if [ -e /proc/lockdep ]; then
+		echo $(($1 / 4))
+	else
+		echo "$1"
+	fi
+}

@@ -7,7 +7,7 @@
 
 . "$KTHING_SRC/tests/vm/fuzz-lib.sh"
 
-calls=${KTHING_FUZZ_IOCTL_CALLS:-400000}
+calls=${KTHING_FUZZ_IOCTL_CALLS:-$(fuzz_calls 400000)}
 
 check "kthing.ko loads" core_load
 run_fuzzer fuzz_ioctl ioctl "$calls"

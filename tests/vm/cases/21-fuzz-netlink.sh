@@ -7,7 +7,7 @@
 
 . "$KTHING_SRC/tests/vm/fuzz-lib.sh"
 
-calls=${KTHING_FUZZ_NETLINK_CALLS:-180000}
+calls=${KTHING_FUZZ_NETLINK_CALLS:-$(fuzz_calls 180000)}
 
 check "kthing.ko loads" core_load
 run_fuzzer fuzz_netlink netlink "$calls"

@@ -8,7 +8,7 @@
 
 . "$KTHING_SRC/tests/vm/fuzz-lib.sh"
 
-calls=${KTHING_FUZZ_CONFIGFS_CALLS:-35000}
+calls=${KTHING_FUZZ_CONFIGFS_CALLS:-$(fuzz_calls 35000)}
 
 check "kthing.ko loads" core_load
 sim=
