@@ -88,13 +88,28 @@ static int kthing_put_channel_id(struct sk_buff *skb,
 	return 0;
 }
 
+static size_t kthing_thing_size(struct kthing *thing)
+{
+	return nla_total_size(sizeof(u32)) +			/* THING_ID */
+	       nla_total_size(strlen(thing->name) + 1);		/* THING_NAME */
+}
+
+static size_t kthing_channel_id_size(struct kthing_channel *ch)
+{
+	return nla_total_size(sizeof(u32)) +			/* CHANNEL_INDEX */
+	       nla_total_size(strlen(ch->desc.name) + 1);	/* CHANNEL_NAME */
+}
+
 /*
- * Count the next event of @thing and, when anyone listens, start its message.
+ * Count the next event of @thing and, when anyone listens, start its message,
+ * with room for @payload bytes of attributes after the common ones. Sized
+ * exactly, not NLMSG_GOODSIZE: multicast would copy each oversized message
+ * into a trimmed one before queueing it.
  * Returns NULL when there is nothing to send. The sequence number is taken
  * either way, so an event that could not be built reaches listeners as a gap.
  */
 static struct sk_buff *kthing_event_new(struct kthing *thing, u8 cmd, u64 ts,
-					void **hdr)
+					size_t payload, void **hdr)
 {
 	struct sk_buff *skb;
 
@@ -103,7 +118,10 @@ static struct sk_buff *kthing_event_new(struct kthing *thing, u8 cmd, u64 ts,
 	if (!kthing_has_listeners())
 		return NULL;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = genlmsg_new(kthing_thing_size(thing) +
+			  nla_total_size_64bit(sizeof(u64)) +	/* SEQ */
+			  nla_total_size_64bit(sizeof(u64)) +	/* TIMESTAMP */
+			  payload, GFP_KERNEL);
 	if (!skb)
 		return NULL;
 	*hdr = genlmsg_put(skb, 0, 0, &kthing_genl_family, 0, cmd);
@@ -145,7 +163,9 @@ void kthing_notify_thing(struct kthing *thing, u8 cmd)
 		thing->announced = true;
 	else
 		thing->removed = true;
-	skb = kthing_event_new(thing, cmd, ktime_get_ns(), &hdr);
+	skb = kthing_event_new(thing, cmd, ktime_get_ns(),
+			       nla_total_size(sizeof(u32)),	/* NUM_CHANNELS */
+			       &hdr);
 	if (!skb)
 		goto out_unlock;
 	if (cmd == KTHING_CMD_THING_ADDED &&
@@ -178,7 +198,12 @@ void kthing_notify_value(struct kthing_channel *ch, u8 cmd, s64 value,
 	mutex_lock(&thing->event_lock);
 	if (!thing->announced || thing->removed)
 		goto out_unlock;
-	skb = kthing_event_new(thing, cmd, ts, &hdr);
+	skb = kthing_event_new(thing, cmd, ts,
+			       kthing_channel_id_size(ch) +
+			       nla_total_size_64bit(sizeof(s64)) +	/* VALUE */
+			       nla_total_size(sizeof(s32)) +		/* EXPONENT */
+			       nla_total_size(sizeof(u32)),		/* SOURCE */
+			       &hdr);
 	if (!skb)
 		goto out_unlock;
 	if (kthing_put_channel_id(skb, ch) ||
@@ -210,7 +235,10 @@ void kthing_notify_fault(struct kthing_channel *ch, int err)
 	mutex_lock(&thing->event_lock);
 	if (!thing->announced || thing->removed)
 		goto out_unlock;
-	skb = kthing_event_new(thing, KTHING_CMD_FAULT, ktime_get_ns(), &hdr);
+	skb = kthing_event_new(thing, KTHING_CMD_FAULT, ktime_get_ns(),
+			       kthing_channel_id_size(ch) +
+			       nla_total_size(sizeof(u32)),		/* ERRNO */
+			       &hdr);
 	if (!skb)
 		goto out_unlock;
 	if (kthing_put_channel_id(skb, ch) ||
