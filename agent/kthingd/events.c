@@ -97,8 +97,8 @@ static void netlink_ready(void *arg, int fd, short revents)
 
 /* Returns 0, -ENOENT while the family is not registered, or another error. */
 /*
- * SO_RCVBUF is capped at net.core.rmem_max (about 200 KiB by default: some
- * fifty events). Joining the events group takes CAP_NET_ADMIN already, which
+ * SO_RCVBUF is capped at net.core.rmem_max (about 200 KiB by default: a few
+ * hundred events, each charged its whole allocation). Joining the events group takes CAP_NET_ADMIN already, which
  * is what SO_RCVBUFFORCE needs to go past the cap.
  */
 static void enlarge_rcvbuf(struct kthing_events *events)
