@@ -9,25 +9,8 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/kthingd-lib.sh
 
 # --- certificates ----------------------------------------------------------
-pki() {
-	openssl "$@" >> "$WORK/openssl.log" 2>&1
-}
-newkey() {
-	pki genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/$1.key"
-	chmod 600 "$WORK/$1.key"
-}
-# cert NAME CN DAYS [EXTENSIONS]: a certificate for NAME signed by the CA.
-cert() {
-	newkey "$1"
-	pki req -new -key "$WORK/$1.key" -subj "/CN=$2" -out "$WORK/$1.csr"
-	printf '%s\n' "${4:-basicConstraints=CA:FALSE}" > "$WORK/$1.ext"
-	pki x509 -req -in "$WORK/$1.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" \
-		-CAcreateserial -days "$3" -extfile "$WORK/$1.ext" -out "$WORK/$1.pem"
-}
-newkey ca
-pki req -x509 -new -key "$WORK/ca.key" -subj /CN=kthing-test-ca -days 2 -out "$WORK/ca.pem"
-newkey other-ca
-pki req -x509 -new -key "$WORK/other-ca.key" -subj /CN=other-ca -days 2 -out "$WORK/other-ca.pem"
+. tests/pki-lib.sh
+make_cas
 cert server localhost 2 "subjectAltName=DNS:localhost,IP:127.0.0.1"
 cert client dev1 2
 cert expired dev1 -1

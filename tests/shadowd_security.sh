@@ -12,28 +12,11 @@ cd "$(dirname "$0")/.." || exit 1
 SHADOWD=${SHADOWD:-build/san/bin/kthing-shadowd}
 
 # --- certificates ----------------------------------------------------------
-pki() {
-	openssl "$@" >> "$WORK/openssl.log" 2>&1
-}
-newkey() {
-	pki genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/$1.key"
-	chmod 600 "$WORK/$1.key"
-}
-# cert NAME CN [EXTENSIONS]: a certificate for NAME signed by the CA.
-cert() {
-	newkey "$1"
-	pki req -new -key "$WORK/$1.key" -subj "/CN=$2" -out "$WORK/$1.csr"
-	printf '%s\n' "${3:-basicConstraints=CA:FALSE}" > "$WORK/$1.ext"
-	pki x509 -req -in "$WORK/$1.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" \
-		-CAcreateserial -days 2 -extfile "$WORK/$1.ext" -out "$WORK/$1.pem"
-}
-newkey ca
-pki req -x509 -new -key "$WORK/ca.key" -subj /CN=kthing-test-ca -days 2 -out "$WORK/ca.pem"
-newkey other-ca
-pki req -x509 -new -key "$WORK/other-ca.key" -subj /CN=other-ca -days 2 -out "$WORK/other-ca.pem"
-cert server localhost "subjectAltName=DNS:localhost,IP:127.0.0.1"
-cert client shadowd
-check "the test certificates were made" [ -s "$WORK/server.pem" ] && [ -s "$WORK/client.pem" ]
+. tests/pki-lib.sh
+make_cas
+cert server localhost 2 "subjectAltName=DNS:localhost,IP:127.0.0.1"
+cert client shadowd 2
+check "the test certificates were made" test -s "$WORK/server.pem" -a -s "$WORK/client.pem"
 
 TLS=$(free_port)
 AUTH=$(free_port)
