@@ -8,15 +8,7 @@ BENCH=$KTHING_BUILD/bench
 # The optimized builds: sanitized twins would measure the sanitizers.
 KTHINGD=${KTHINGD:-$KTHING_BUILD/bin/kthingd}
 SHADOWD=${SHADOWD:-$KTHING_BUILD/bin/kthing-shadowd}
-. tests/kthingd-lib.sh
-. tests/vm/sim-lib.sh
-# sim-lib's TAP helpers would restart the numbering: use kthingd-lib's.
-unset -f check is
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what" "failed: $*"; fi
-}
+. tests/vm/agent-lib.sh
 # Status readers that start no interpreter per call (build/vm/status_read).
 . tests/vm/status-lib.sh
 

@@ -4,21 +4,8 @@
 # across a kill, kthingd runs from a configuration, and the checks of what a
 # subscriber received. Every case counts the faults it injects in FAULTS and
 # prints the figures as TAP comments.
-. tests/kthingd-lib.sh
+. tests/vm/agent-lib.sh
 . tests/vm/status-lib.sh
-. tests/vm/sim-lib.sh
-# sim-lib's TAP helpers would restart the numbering: use kthingd-lib's.
-unset -f check is
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what" "failed: $*"; fi
-}
-
-SHADOWD=${SHADOWD:-build/san/bin/kthing-shadowd}
-KTHINGCTL=build/san/bin/kthingctl
-[ -x "$KTHINGCTL" ] || KTHINGCTL=build/bin/kthingctl
-cfs=/sys/kernel/config/kthing
 # Each result says when it was reached: the cases must fit the case time limit.
 TAP_TIMES=1
 FAULTS=0

@@ -6,19 +6,7 @@
 # republish with templates; echo: a rule on a broker topic; bounce: a
 # republish that can loop). rules_finish stops everything and prints the
 # plan.
-. tests/kthingd-lib.sh
-. tests/vm/sim-lib.sh
-# sim-lib's TAP helpers would restart the numbering: use kthingd-lib's.
-unset -f check is
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what" "failed: $*"; fi
-}
-
-KTHINGCTL=build/san/bin/kthingctl
-[ -x "$KTHINGCTL" ] || KTHINGCTL=build/bin/kthingctl
-cfs=/sys/kernel/config/kthing
+. tests/vm/agent-lib.sh
 FAN_LINE=2
 
 # greenhouse: a temperature from the sim's IIO device (°C, one decimal),

@@ -9,20 +9,7 @@
 # MORE_THINGS (more things[] entries, each after a comma), CLASSIC_REPORTED
 # and CLASSIC_RAW (the classic shadow's first reported state, as stored and
 # as sent), EXPECT_TIMEOUTS and EXPECT_BAD_REQUESTS (a case that causes them).
-. tests/kthingd-lib.sh
-. tests/vm/sim-lib.sh
-# sim-lib's TAP helpers would restart the numbering: use kthingd-lib's.
-unset -f check is
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what" "failed: $*"; fi
-}
-
-SHADOWD=${SHADOWD:-build/san/bin/kthing-shadowd}
-KTHINGCTL=build/san/bin/kthingctl
-[ -x "$KTHINGCTL" ] || KTHINGCTL=build/bin/kthingctl
-cfs=/sys/kernel/config/kthing
+. tests/vm/agent-lib.sh
 thing=lamp
 prefix="\$aws/things/$thing/shadow"
 RELAY_LINE=1

@@ -6,17 +6,7 @@
 # agent runs: it keeps its broker session and re-attaches when the thing
 # returns.
 cd "$KTHING_SRC" || exit 1
-. tests/kthingd-lib.sh
-. tests/vm/sim-lib.sh
-# sim-lib's TAP helpers would restart the numbering: use kthingd-lib's.
-unset -f check is
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what" "failed: $*"; fi
-}
-
-cfs=/sys/kernel/config/kthing
+. tests/vm/agent-lib.sh
 
 make_thing() {
 	local t=$cfs/env
