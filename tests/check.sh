@@ -383,6 +383,17 @@ coverage_summary() {
 				END { if (NR) printf " (%d in all)\n", t }')
 		[ -z "$runs" ] || echo "Fuzz runs: $runs"
 	fi
+	# The in-VM fuzzers and fault cases, summed over the kernels.
+	cat "$@" 2>/dev/null | awk '
+		/^# [a-z]+ fuzz: [0-9]+ calls, .* in all/ { calls[$2] += $4 }
+		/^# faults injected: [0-9]+$/ { faults += $4 }
+		/^# soak: / { sub(/^# soak: /, ""); sub(/; samples .*/, ""); soak = soak (soak ? " | " : "") $0 }
+		END {
+			for (k in calls) line = line (line ? ", " : "") k " " calls[k]
+			if (line) print "Kernel fuzz calls: " line
+			if (faults) print "Faults injected and survived: " faults
+			if (soak) print "Soak: " soak
+		}'
 	grep -h '^# covered: ' "$@" 2>/dev/null | sed 's/^# covered: /Covered: /'
 }
 
