@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The whole test run behind `make check` (and check-host, check-vm, lint):
 #
-#   tests/check.sh [all|host|vm|lint|matrix|debug]
+#   tests/check.sh [all|host|vm|lint|matrix|rt|debug]
 #
 # all and vm run the in-VM suite on Debian's 6.1 kernel and on 6.12; matrix
-# adds 6.12-rt (PREEMPT_RT); debug runs it on a debug kernel built from
-# linux-source (tests/debug-kernel/build). The modules are built for each
+# adds 6.12-rt (PREEMPT_RT), and rt runs that lane alone; debug runs it on a
+# debug kernel built from linux-source (tests/debug-kernel/build). The modules are built for each
 # kernel in build/modules/RELEASE, which the cases get as KTHING_MODDIR.
 #
 # Every stage leaves TAP in build/results/*.tap (logs beside it as *.log);
@@ -435,16 +435,17 @@ host) stages=(userspace host_tests uapi) ;;
 vm) stages=(modules userspace vm) ;;
 lint) stages=(lint) ;;
 matrix) stages=(deps modules modules_612 userspace lint host_tests uapi fuzz_smoke vm vm_rt) ;;
+rt) stages=(deps modules userspace vm_rt) ;;
 debug) stages=(deps userspace vm_debug) ;;
 *)
-	echo "usage: $0 [all|host|vm|lint|matrix|debug]" >&2
+	echo "usage: $0 [all|host|vm|lint|matrix|rt|debug]" >&2
 	exit 2
 	;;
 esac
 
 mkdir -p "$results"
 case $what in
-all | matrix | debug) rm -f "$results"/*.tap "$results"/*.log "$results"/*.ours ;;
+all | matrix | rt | debug) rm -f "$results"/*.tap "$results"/*.log "$results"/*.ours ;;
 esac
 rm -f "$results/lanes"
 stamp=$results/.started
