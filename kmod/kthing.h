@@ -3,8 +3,10 @@
  * kthing core: things, channels and what the core's files share.
  *
  * Lock order, outermost first:
- *   kthing_list_lock -> kthing.live_sem -> kthing_channel.lock ->
- *   kthing.event_lock
+ *   configfs su_mutex -> kthing_cfs_thing.lock -> kthing_list_lock ->
+ *   kthing.live_sem -> kthing_channel.lock -> kthing.event_lock
+ * configfs takes su_mutex around make_item and drop_item, and a thing's
+ * live_store takes it before the thing's lock (kmod/configfs.c).
  */
 #ifndef _KTHING_KTHING_H
 #define _KTHING_KTHING_H
