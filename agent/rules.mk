@@ -41,6 +41,6 @@ $(eval $(call host_test,rules_cli,tests/rules_cli.c,$(shell $(PKG_CONFIG) --libs
 $(SAN)/tests/rules_cli: | $(SAN)/bin/kthing-rule-eval
 host-tests: $(SAN)/bin/kthing-rule-eval
 
-$(eval $(call fuzzer,rules,tests/fuzz/fuzz_rules.c $(RULES_SOURCES),$(RULES_LIBS)))
+$(eval $(call fuzzer,fuzz_rules,tests/fuzz/fuzz_rules.c $(RULES_SOURCES),$(RULES_LIBS)))
 
 endif
