@@ -20,12 +20,8 @@ check "the test certificates were made" \
 PLAIN=$(free_port)
 TLS=$(free_port)
 WS=$(free_port)
-start_broker broker "per_listener_settings true" \
-	"listener $PLAIN 127.0.0.1" "allow_anonymous true" \
-	"listener $TLS 127.0.0.1" "allow_anonymous true" \
-	"cafile $WORK/ca.pem" "certfile $WORK/server.pem" "keyfile $WORK/server.key" \
-	"require_certificate true" \
-	"listener $WS 127.0.0.1" "protocol websockets" "allow_anonymous true"
+tls_ws_broker_conf "$PLAIN" "$TLS" "$WS"
+start_broker broker "${BROKER_CONF[@]}"
 SUB=(mosquitto_sub -h 127.0.0.1 -p "$PLAIN")
 
 # conf NAME URI EXTRA_BROKER_JSON: a configuration with fast retries.

@@ -30,3 +30,16 @@ cert() {
 	pki x509 -req -in "$WORK/$1.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" \
 		-CAcreateserial -days "$3" -extfile "$WORK/$1.ext" -out "$WORK/$1.pem"
 }
+
+# tls_ws_broker_conf PLAIN TLS WS: in the array BROKER_CONF, the lines of a
+# mosquitto with three anonymous loopback listeners: plain on port PLAIN,
+# mutual TLS on TLS (server.pem; a client certificate signed by ca.pem
+# required) and WebSockets on WS. Needs make_cas and the server certificate.
+tls_ws_broker_conf() {
+	BROKER_CONF=("per_listener_settings true"
+		"listener $1 127.0.0.1" "allow_anonymous true"
+		"listener $2 127.0.0.1" "allow_anonymous true"
+		"cafile $WORK/ca.pem" "certfile $WORK/server.pem" "keyfile $WORK/server.key"
+		"require_certificate true"
+		"listener $3 127.0.0.1" "protocol websockets" "allow_anonymous true")
+}
