@@ -71,9 +71,11 @@ stop_pid() {
 }
 
 # wait_for_log FILE REGEX SECONDS
+# (Every wait here is stretched by KTHING_VM_TIME_SCALE, which a slow
+# kernel under test sets: tests/vm/time-lib.sh.)
 wait_for_log() {
 	local i
-	for ((i = 0; i < $3 * 10; i++)); do
+	for ((i = 0; i < $3 * 10 * ${KTHING_VM_TIME_SCALE:-1}; i++)); do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -103,7 +105,7 @@ print(json.dumps(v) if not isinstance(v, str) else v)' "$2"
 # wait_status SOCKET PATH VALUE SECONDS
 wait_status() {
 	local i
-	for ((i = 0; i < $4 * 10; i++)); do
+	for ((i = 0; i < $4 * 10 * ${KTHING_VM_TIME_SCALE:-1}; i++)); do
 		[ "$(status_value "$1" "$2" 2>/dev/null)" = "$3" ] && return 0
 		sleep 0.1
 	done
@@ -114,7 +116,7 @@ wait_status() {
 # wait_status_min SOCKET PATH NUMBER SECONDS: wait for a counter to reach NUMBER.
 wait_status_min() {
 	local i v
-	for ((i = 0; i < $4 * 10; i++)); do
+	for ((i = 0; i < $4 * 10 * ${KTHING_VM_TIME_SCALE:-1}; i++)); do
 		v=$(status_value "$1" "$2" 2>/dev/null)
 		[ -n "$v" ] && [ "$v" -ge "$3" ] 2>/dev/null && return 0
 		sleep 0.1
@@ -138,7 +140,7 @@ start_kthingd() {
 	# Read-write: never blocks, even if kthingd died before opening it.
 	exec 7<> "$WORK/$name.fifo"
 	local i
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 50 * ${KTHING_VM_TIME_SCALE:-1}; i++)); do
 		[ -S "$WORK/$name.sock" ] && return 0
 		sleep 0.1
 	done
@@ -171,7 +173,7 @@ subscribe() {
 	stdbuf -oL "${SUB[@]}" -d "$@" > "$file.raw" 2>&1 &
 	SUB_PID=$!
 	PIDS+=("$SUB_PID")
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 200 * ${KTHING_VM_TIME_SCALE:-1}; i++)); do
 		grep -q "received SUBACK" "$file.raw" 2>/dev/null && return 0
 		sleep 0.05
 	done

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by the cases of the kthing core (tests/vm/cases/1* .. 4*): TAP
 # lines without numbers (the plan comes last), the core module, configfs.
+. "$KTHING_SRC/tests/vm/time-lib.sh"
 
 cfs=/sys/kernel/config/kthing
 tap_n=0

@@ -104,7 +104,7 @@ restart_broker() {
 	BROKER_PID=$!
 	PIDS+=("$BROKER_PID")
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 200 * KTHING_VM_TIME_SCALE; i++)); do
 		[ "$(grep -c "mosquitto version .* running" "$WORK/broker.log")" -gt "$runs" ] &&
 			return 0
 		sleep 0.1
@@ -203,9 +203,10 @@ wait_more() {
 	wait_status_min "$AGENT_SOCK" "$1" $((from + $2)) "$3"
 }
 
-# wait_until SECONDS COMMAND...: poll COMMAND until it succeeds.
+# wait_until SECONDS COMMAND...: poll COMMAND until it succeeds (SECONDS
+# scaled for a slow kernel, as every wait: tests/vm/time-lib.sh).
 wait_until() {
-	local end=$((SECONDS + $1))
+	local end=$((SECONDS + $1 * KTHING_VM_TIME_SCALE))
 	shift
 	while ((SECONDS < end)); do
 		"$@" && return 0

@@ -36,11 +36,11 @@ exits() {
 	fi
 }
 
-# wait_for COMMAND...: retry COMMAND for up to 10 s.
+# wait_for COMMAND...: retry COMMAND for up to 10 s, scaled for a slow kernel.
 wait_for() {
 	local i
 
-	for i in $(seq 200); do
+	for ((i = 0; i < 200 * KTHING_VM_TIME_SCALE; i++)); do
 		"$@" && return 0
 		sleep 0.05
 	done

@@ -76,7 +76,7 @@ EOF
 # wait_line LEVEL SECONDS: the fan's line reaches LEVEL.
 wait_line() {
 	local i
-	for ((i = 0; i < $2 * 10; i++)); do
+	for ((i = 0; i < $2 * 10 * KTHING_VM_TIME_SCALE; i++)); do
 		[ "$(sim_value $FAN_LINE)" = "$1" ] && return 0
 		sleep 0.1
 	done
@@ -87,7 +87,7 @@ wait_line() {
 # wait_message FILE LINE SECONDS: a subscribe()d client printed LINE.
 wait_message() {
 	local i
-	for ((i = 0; i < $3 * 10; i++)); do
+	for ((i = 0; i < $3 * 10 * KTHING_VM_TIME_SCALE; i++)); do
 		messages "$1" | grep -qxF -- "$2" && return 0
 		sleep 0.1
 	done

@@ -26,7 +26,7 @@ watch_start() {
 	WATCH_PID=$!
 	PIDS+=("$WATCH_PID")
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 200 * KTHING_VM_TIME_SCALE; i++)); do
 		ls -l "/proc/$WATCH_PID/fd" 2>/dev/null | grep -q signalfd && return 0
 		sleep 0.05
 	done

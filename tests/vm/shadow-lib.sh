@@ -83,7 +83,7 @@ shadow_get() {
 	local token=test-get-$BASHPID-$EPOCHREALTIME i line
 	mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "${1:-$prefix}/get" \
 		-m "{\"clientToken\":\"$token\"}" || return 1
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 100 * KTHING_VM_TIME_SCALE; i++)); do
 		line=$(grep -F "\"$token\"" "$WORK/get.raw" | tail -1)
 		[ -n "$line" ] && break
 		sleep 0.05
@@ -102,7 +102,7 @@ json_at() {
 # wait_shadow PATH EXPECTED SECONDS [PREFIX]: poll the shadow until PATH is
 # EXPECTED.
 wait_shadow() {
-	local end=$((SECONDS + $3)) got
+	local end=$((SECONDS + $3 * KTHING_VM_TIME_SCALE)) got
 	while ((SECONDS < end)); do
 		got=$(shadow_get "$4" | json_at "$1")
 		[ "$got" = "$2" ] && return 0
@@ -121,7 +121,7 @@ desired() {
 # wait_line LEVEL SECONDS: the simulated relay line reaches LEVEL.
 wait_line() {
 	local i
-	for ((i = 0; i < $2 * 10; i++)); do
+	for ((i = 0; i < $2 * 10 * KTHING_VM_TIME_SCALE; i++)); do
 		[ "$(sim_value $RELAY_LINE)" = "$1" ] && return 0
 		sleep 0.1
 	done
@@ -137,7 +137,7 @@ shadow_field() {
 
 # wait_shadow_state THING NAME STATE SECONDS
 wait_shadow_state() {
-	local end=$((SECONDS + $4)) got
+	local end=$((SECONDS + $4 * KTHING_VM_TIME_SCALE)) got
 	while ((SECONDS < end)); do
 		got=$(shadow_field "$1" "$2" state)
 		[ "$got" = "$3" ] && return 0
@@ -162,7 +162,7 @@ tokens() {
 
 # wait_tokens TOPIC COUNT SECONDS: until kthingd published COUNT requests there.
 wait_tokens() {
-	local end=$((SECONDS + $3)) n
+	local end=$((SECONDS + $3 * KTHING_VM_TIME_SCALE)) n
 	while ((SECONDS < end)); do
 		n=$(tokens "$1" | wc -l)
 		((n >= $2)) && return 0

@@ -19,9 +19,9 @@ between() {
 }
 
 # wait_for COMMAND...: retry COMMAND for up to 30 s (a loaded host makes
-# the emulated guest slow).
+# the emulated guest slow), scaled for a slow kernel.
 wait_for() {
-	local end=$((SECONDS + 30))
+	local end=$((SECONDS + 30 * KTHING_VM_TIME_SCALE))
 
 	while [ "$SECONDS" -le "$end" ]; do
 		"$@" && return 0

@@ -2,6 +2,7 @@
 # Sourced after tests/kthingd-lib.sh by the fault cases: its status readers
 # without an interpreter started per call (build/vm/status_read and jq), for
 # cases that poll the status many times a second in an emulated guest.
+. "$KTHING_SRC/tests/vm/time-lib.sh"
 
 status() {
 	"$KTHING_BUILD/vm/status_read" "$1"
@@ -18,7 +19,7 @@ status_value() {
 # wait_status SOCKET PATH VALUE SECONDS, wait_status_min SOCKET PATH NUMBER
 # SECONDS: as kthingd-lib's, bounded by time even when reads are slow.
 wait_status() {
-	local end=$((SECONDS + $4)) v
+	local end=$((SECONDS + $4 * KTHING_VM_TIME_SCALE)) v
 	while :; do
 		v=$(status_value "$1" "$2" 2>/dev/null)
 		[ "$v" = "$3" ] && return 0
@@ -30,7 +31,7 @@ wait_status() {
 }
 
 wait_status_min() {
-	local end=$((SECONDS + $4)) v
+	local end=$((SECONDS + $4 * KTHING_VM_TIME_SCALE)) v
 	while :; do
 		v=$(status_value "$1" "$2" 2>/dev/null)
 		[ -n "$v" ] && [ "$v" -ge "$3" ] 2>/dev/null && return 0

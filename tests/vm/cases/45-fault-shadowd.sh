@@ -27,15 +27,16 @@ answered_min() {
 	[ "$(answered)" -ge "$1" ]
 }
 
-# settled N: all N answered, or no new answer for 5 s (what the service had
-# taken in but not committed when it was killed is never answered).
+# settled N: all N answered, or no new answer for 5 s (scaled; what the
+# service had taken in but not committed when it was killed is never
+# answered).
 settled() {
-	local last=-1 n same=0 end=$((SECONDS + 120))
+	local last=-1 n same=0 end=$((SECONDS + $(scaled 120)))
 	while ((SECONDS < end)); do
 		n=$(answered)
 		[ "$n" -ge "$1" ] && return 0
 		if [ "$n" = "$last" ]; then
-			((++same >= 10)) && return 0
+			((++same >= 10 * KTHING_VM_TIME_SCALE)) && return 0
 		else
 			same=0
 		fi

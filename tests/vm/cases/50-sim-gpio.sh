@@ -25,7 +25,7 @@ is "gpioinfo names the lines sim0 .. sim7" "sim0 sim1 sim2 sim3 sim4 sim5 sim6 s
 # Both edges: one interrupt, and one event, per edge. The consumer reads
 # the level in a threaded handler, so each edge waits for the event of the
 # one before: edges closer than that merge, as they would on a board.
-timeout 60 gpiomon -b -n 3 -F '%e' kthing-sim 3 >"$tmp/both" &
+timeout "$(scaled 60)" gpiomon -b -n 3 -F '%e' kthing-sim 3 >"$tmp/both" &
 monitor=$!
 check "gpiomon requests line 3" wait_for sim_irq_requested 3
 is "no interrupt before any edge" 0 "$(sim_irq_count 3)"
@@ -44,7 +44,7 @@ check "the line is released" wait_for eval '! sim_line_used 3'
 sim_pull 3 0
 
 # Rising edges only: falling edges raise nothing.
-timeout 60 gpiomon -b -r -n 3 -F '%e' kthing-sim 4 >"$tmp/rising" &
+timeout "$(scaled 60)" gpiomon -b -r -n 3 -F '%e' kthing-sim 4 >"$tmp/rising" &
 monitor=$!
 check "gpiomon requests line 4, rising edges" wait_for sim_irq_requested 4
 sim_pull 4 1

@@ -29,7 +29,7 @@ one_round() {
 		sim_iio_dir >/dev/null || fail "no IIO device" || return 1
 		sim_thermal_dir >/dev/null || fail "no thermal zone" || return 1
 		# An edge on a line someone watches, then unload right away.
-		timeout 60 gpiomon -s -n 1 kthing-sim 2 &
+		timeout "$(scaled 60)" gpiomon -s -n 1 kthing-sim 2 &
 		wait_for sim_irq_requested 2 || fail "interrupt of line 2 not requested" || return 1
 		sim_pull 2 1
 		wait $! || fail "gpiomon saw no edge" || return 1
@@ -44,7 +44,7 @@ check "nothing of kthing_sim is left" all_gone
 
 # A line held while unloading keeps the module (gpiolib holds a reference).
 sim_load
-timeout 60 gpiomon -s -n 1 kthing-sim 1 &
+timeout "$(scaled 60)" gpiomon -s -n 1 kthing-sim 1 &
 monitor=$!
 wait_for sim_irq_requested 1
 check "unloading with a line in use is refused" eval '! sim_unload 2>/dev/null'

@@ -67,9 +67,9 @@ exits "watch as nobody" 1 "watch: permission denied (needs CAP_NET_ADMIN)" \
 	nobody "$kthingctl" watch --count 1
 
 # watch in the background while setting: four events
-"$kthingctl" watch --json --count 4 --timeout 120 greenhouse >"$tmp/watch.json" 2>"$tmp/watch.err" &
+"$kthingctl" watch --json --count 4 --timeout "$(scaled 120)" greenhouse >"$tmp/watch.json" 2>"$tmp/watch.err" &
 w1=$!
-"$kthingctl" watch --count 4 --timeout 120 >"$tmp/watch.txt" 2>&1 &
+"$kthingctl" watch --count 4 --timeout "$(scaled 120)" >"$tmp/watch.txt" 2>&1 &
 w2=$!
 watcher="$w1 $w2"
 check "watchers joined the events group" wait_for sh -c "ls -l /proc/$w1/fd /proc/$w2/fd | grep -c signalfd | grep -qx 2"
@@ -124,7 +124,7 @@ exits "set --netlink a negative value" 1 "value out of range 0..100" \
 	"$kthingctl" set -n greenhouse vent -5
 
 # remove, watched
-"$kthingctl" watch --count 1 --timeout 120 >"$tmp/removed.txt" 2>&1 &
+"$kthingctl" watch --count 1 --timeout "$(scaled 120)" >"$tmp/removed.txt" 2>&1 &
 watcher=$!
 check "watcher joined the events group" wait_for listening "$watcher"
 exits "remove" 0 "" "$kthingctl" remove greenhouse

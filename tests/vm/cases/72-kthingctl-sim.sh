@@ -71,7 +71,7 @@ got_values() {
 check "get shows them exactly" wait_for got_values '{"temperature":23.5,"soc":45.250}'
 exits "set refuses a sensor" 1 "set env temperature 20: temperature is a sensor, not an actuator" \
 	"$kthingctl" set env temperature 20
-"$kthingctl" watch --count 1 --timeout 120 env >"$tmp/sample.txt" 2>&1 &
+"$kthingctl" watch --count 1 --timeout "$(scaled 120)" env >"$tmp/sample.txt" 2>&1 &
 watcher=$!
 check "sample watcher joined the events group" wait_for listening "$watcher"
 echo 24100 >"$sim/iio/temp"

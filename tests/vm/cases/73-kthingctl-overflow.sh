@@ -10,7 +10,7 @@ modprobe industrialio 2>/dev/null
 check "kthing.ko loads" core_load || { done_testing; exit 1; }
 check "a virtual thing goes live" make_virtual_thing flood 0
 
-"$kthingctl" watch --json --timeout 60 flood >"$tmp/flood.json" 2>&1 &
+"$kthingctl" watch --json --timeout "$(scaled 60)" flood >"$tmp/flood.json" 2>&1 &
 watcher=$!
 check "the watcher joined the events group" wait_for listening "$watcher"
 kill -STOP "$watcher"

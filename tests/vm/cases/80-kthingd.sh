@@ -51,7 +51,7 @@ PORT=$(free_port)
 start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true"
 SUB=(mosquitto_sub -h 127.0.0.1 -p "$PORT")
 
-subscribe "$WORK/telemetry" -q 1 -t dt/kthing/env/telemetry -C 5 -W 120
+subscribe "$WORK/telemetry" -q 1 -t dt/kthing/env/telemetry -C 5 -W "$(scaled 120)"
 
 "$KTHINGD" -b "mqtt://127.0.0.1:$PORT" -n dev1 -S "$WORK/k.sock" -l debug \
 	>> "$WORK/k.log" 2>&1 &

@@ -65,7 +65,7 @@ EOF
 	check "$name: kthingd connects through $uri" \
 		wait_status "$WORK/$name.sock" broker.state connected 60
 	wait_status "$WORK/$name.sock" counters.telemetry_messages 1 30
-	subscribe "$WORK/$name.telemetry" -q 1 -t dt/kthing/env/telemetry -C 1 -W 60
+	subscribe "$WORK/$name.telemetry" -q 1 -t dt/kthing/env/telemetry -C 1 -W "$(scaled 60)"
 	sim_pull 0 1
 	wait "$SUB_PID"
 	messages "$WORK/$name.telemetry" > "$WORK/$name.txt"

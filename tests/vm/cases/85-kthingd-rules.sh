@@ -46,7 +46,7 @@ start_broker broker2 "listener $PORT 127.0.0.1" "allow_anonymous true"
 check "kthingd reconnects" wait_status "$WORK/k.sock" broker.state connected 30
 
 # A republish with templates reaches a subscriber.
-subscribe "$WORK/alerts" -v -q 1 -t 'alerts/#' -W 90
+subscribe "$WORK/alerts" -v -q 1 -t 'alerts/#' -W "$(scaled 90)"
 temperature 36500
 check "the alert is republished to alerts/\${topic(3)}/hot with the SELECT result" \
 	wait_message "$WORK/alerts" 'alerts/greenhouse/hot {"t":36.5,"thing":"greenhouse"}' 30
@@ -54,7 +54,7 @@ stop_pid "$SUB_PID"
 check "the fan is on again" wait_line 1 20
 
 # A rule on a broker topic: kthingd subscribed to its FROM on connecting.
-subscribe "$WORK/replies" -v -q 1 -t 'replies/#' -W 90
+subscribe "$WORK/replies" -v -q 1 -t 'replies/#' -W "$(scaled 90)"
 mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t cmd/greenhouse/echo -m '{"msg":"hi"}'
 check "a message on a subscribed topic runs its rule" \
 	wait_message "$WORK/replies" 'replies/greenhouse/hi {"msg":"hi"}' 30

@@ -67,7 +67,7 @@ remove_and_unload() {
 	local i
 	echo 0 > "$cfs/greenhouse/live" && rmdir "$cfs/greenhouse/temp" "$cfs/greenhouse/fan" \
 		"$cfs/greenhouse" || return 1
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 200 * KTHING_VM_TIME_SCALE; i++)); do
 		rmmod kthing_sim 2>/dev/null
 		grep -q '^kthing_sim ' /proc/modules || rmmod kthing 2>/dev/null
 		grep -q '^kthing ' /proc/modules || return 0

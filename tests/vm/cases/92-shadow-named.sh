@@ -56,19 +56,19 @@ check "a thing with 12 actuators, each in its own named shadow, goes live" \
 bank_gets() {
 	grep -c "received PUBLISH .*'\$aws/things/bank/shadow/name/s[0-9]*/get'" "$WORK/all.raw"
 }
-end=$((SECONDS + 15))
+end=$((SECONDS + $(scaled 15)))
 while ((SECONDS < end)) && (($(bank_gets) < 10)); do
 	sleep 0.2
 done
 check "10 gets go out at once" [ "$(bank_gets)" -ge 10 ]
-sleep 2
+sleep "$(scaled 2)"
 check "and no more while none is answered (at most 10 in flight)" [ "$(bank_gets)" = 10 ]
 kill -CONT "$SHADOWD_PID"
 in_step() {
 	status "$WORK/k.sock" | jq '[.shadows[] | select(.kthing == "bank" and
 		.state == "in step" and .accepted_version >= 1)] | length'
 }
-end=$((SECONDS + 40))
+end=$((SECONDS + $(scaled 40)))
 while ((SECONDS < end)) && [ "$(in_step)" != $BANK_CHANNELS ]; do
 	sleep 0.5
 done

@@ -233,7 +233,7 @@ static void collect(struct nlt_msgs *msgs, int max, int ms)
 static const struct nlt_msg *wait_event(struct nlt_msgs *msgs, int cmd,
 					const char *ch, int ms)
 {
-	uint64_t deadline = now_ns() + (uint64_t)ms * 1000000;
+	uint64_t deadline = now_ns() + (uint64_t)scaled_ms(ms) * 1000000;
 
 	msgs->n = 0;
 	while (now_ns() < deadline && !last(msgs, cmd, ch))

@@ -282,7 +282,7 @@ static bool read_answers(struct fuzz_run *f, uint32_t seq, struct answer *ans)
 		ssize_t n;
 		int len;
 
-		if (poll(&pfd, 1, 10000) <= 0)
+		if (poll(&pfd, 1, scaled_ms(10000)) <= 0)
 			return false;
 		n = recv(f->fd, buf, sizeof(buf), 0);
 		if (n < 0) {

@@ -103,7 +103,7 @@ static void *poller(void *arg)
 {
 	struct pollfd pfd = { .fd = *(int *)arg, .events = POLLIN };
 
-	if (poll(&pfd, 1, 20000) == 1)
+	if (poll(&pfd, 1, scaled_ms(20000)) == 1)
 		ham.revents = pfd.revents;
 	return NULL;
 }

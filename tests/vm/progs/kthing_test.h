@@ -92,6 +92,19 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/*
+ * A deadline of @ms on Debian's kernel, stretched for the kernel under test:
+ * a debug kernel runs everything several times slower, and tests/vm/run
+ * says how much in KTHING_VM_TIME_SCALE (tests/vm/time-lib.sh).
+ */
+static inline int scaled_ms(int ms)
+{
+	const char *env = getenv("KTHING_VM_TIME_SCALE");
+	int scale = env ? atoi(env) : 1;
+
+	return scale > 1 ? ms * scale : ms;
+}
+
 /* Write @val to @path; returns 0 or the errno of the write. */
 static inline int write_file(const char *path, const char *val)
 {
@@ -498,17 +511,20 @@ static inline int nlt_any_seq(struct nl_msg *msg, void *arg)
 
 /*
  * Collect events into @out until @timeout_ms passes without one, @max
- * events arrived, or ten times @timeout_ms passed. Returns the number of events, or -errno (ENOBUFS when
- * the socket overflowed).
+ * events arrived, or ten times @timeout_ms passed (both scaled_ms()).
+ * Returns the number of events, or -errno (ENOBUFS when the socket
+ * overflowed).
  */
 static inline int nlt_collect(struct nlt *n, struct nlt_msgs *out, int max,
 		       int timeout_ms)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(n->sk), .events = POLLIN };
-	uint64_t deadline = now_ns() + 10ULL * timeout_ms * 1000000;
+	uint64_t deadline;
 	struct nl_cb *cb;
 	int ret;
 
+	timeout_ms = scaled_ms(timeout_ms);
+	deadline = now_ns() + 10ULL * timeout_ms * 1000000;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, nlt_parse, out);
 	/* Events carry no request sequence number. */

@@ -203,8 +203,8 @@ static int drain(struct kthing_events *events)
 {
 	int total = 0, n;
 
-	/* The socket is non-blocking: read until nothing comes for 200 ms. */
-	for (int idle = 0; idle < 20;) {
+	/* Non-blocking: read until nothing comes for 200 ms (scaled_ms()). */
+	for (int idle = 0; idle < scaled_ms(20);) {
 		n = kthing_events_dispatch(events);
 		if (n < 0)
 			return n;
