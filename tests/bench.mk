@@ -6,7 +6,7 @@
 
 BENCH_PROGS := $(BUILD)/bench/bench-listen $(BUILD)/bench/bench-kernel \
 	$(BUILD)/bench/bench-mqtt
-BENCH_UTIL := tests/bench/util.c
+BENCH_UTIL := tests/bench/util.c agent/common/tcp_nodelay.c
 BENCH_LIBS_bench-listen := $(shell $(PKG_CONFIG) --libs libnl-3.0 libnl-genl-3.0)
 BENCH_CFLAGS_bench-listen := $(shell $(PKG_CONFIG) --cflags libnl-3.0 libnl-genl-3.0)
 BENCH_LIBS_bench-mqtt := $(shell $(PKG_CONFIG) --libs libcjson) -lpaho-mqtt3c -lpthread
@@ -17,7 +17,7 @@ bench-progs: $(BENCH_PROGS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(BENCH_UTIL) tests/bench/util.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/bench $(BENCH_CFLAGS_$*) $(CFLAGS) -MMD -MP \
+	$(CC) $(CPPFLAGS) -Itests/bench -Iagent/common $(BENCH_CFLAGS_$*) $(CFLAGS) -MMD -MP \
 		-MF $(BUILD)/bench/.$*.d -o $@ $< $(BENCH_UTIL) $(BENCH_LIBS_$*)
 
 # The cases also use build/vm/status_read (vm-progs).

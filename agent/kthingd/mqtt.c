@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/tcp_nodelay.h"
 #include "backoff.h"
 #include "certcheck.h"
 #include "config.h"
@@ -560,6 +561,8 @@ static void run_connect_hooks(struct mqtt *m)
 
 static void handle_connected(struct mqtt *m, const struct event *ev)
 {
+	int nodelay;
+
 	m->state = MQTT_CONNECTED;
 	m->connected_since_ms = loop_wall_ms();
 	if (m->counters->connects++)
@@ -571,6 +574,9 @@ static void handle_connected(struct mqtt *m, const struct event *ev)
 	m->last_logged_error = NULL;
 	log_notice("connected to %s as %s (%s session)", m->config->broker.uri,
 		   m->config->broker.client_id, ev->session_present ? "resumed" : "new");
+	nodelay = tcp_nodelay_all();
+	if (nodelay < 0)
+		log_warning("cannot turn Nagle's algorithm off: %s", strerror(-nodelay));
 
 	mqtt_publish(m, m->status_topic, STATUS_ONLINE, strlen(STATUS_ONLINE), 1, true,
 		     NULL, NULL, 0);

@@ -14,6 +14,7 @@
 
 #include <MQTTAsync.h>
 
+#include "../common/tcp_nodelay.h"
 #include "broker.h"
 #include "log.h"
 
@@ -82,6 +83,9 @@ static void on_connected(void *ctx, char *cause)
 	atomic_store(&b->connecting, false);
 	atomic_fetch_add(&b->connects, 1);
 	log_info("connected to the broker");
+	rc = tcp_nodelay_all();
+	if (rc < 0)
+		log_warn("cannot turn Nagle's algorithm off: %s", strerror(-rc));
 	opts.onSuccess = on_subscribed;
 	opts.onFailure = on_subscribe_failed;
 	opts.context = b;

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tcp_nodelay.h"
 #include "util.h"
 
 static volatile sig_atomic_t stop;
@@ -81,6 +82,9 @@ static MQTTClient connect_broker(const struct opts *o)
 	rc = MQTTClient_connect(c, &co);
 	if (rc != MQTTCLIENT_SUCCESS)
 		die("cannot connect to %s: %d", uri, rc);
+	/* As kthingd and kthing-shadowd do: an application that waits on replies. */
+	if (tcp_nodelay_all() < 0)
+		die("cannot set TCP_NODELAY");
 	return c;
 }
 

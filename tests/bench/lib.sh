@@ -12,6 +12,10 @@ SHADOWD=${SHADOWD:-$KTHING_BUILD/bin/kthing-shadowd}
 # Status readers that start no interpreter per call (build/vm/status_read).
 . tests/vm/status-lib.sh
 
+# The broker: mosquitto as one serving request/response traffic should be
+# configured (README: Brokers), Nagle's algorithm off on its side too.
+BENCH_BROKER=("allow_anonymous true" "set_tcp_nodelay true")
+
 # The scale, written by tests/bench/run before the VM boots.
 if [ -r "$BENCH/params" ]; then
 	. "$BENCH/params"

@@ -20,7 +20,7 @@ trap bench_cleanup EXIT
 env_up
 
 PORT=$(free_port)
-start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true" \
+start_broker broker "listener $PORT 127.0.0.1" "${BENCH_BROKER[@]}" \
 	"max_queued_messages 100000"
 
 stage "broker floor measured" \

@@ -39,7 +39,7 @@ check "kthing.ko and kthing_sim.ko load" load_modules
 check "the thing lamp (a GPIO output) goes live" make_lamp
 
 PORT=$(free_port)
-start_broker broker "listener $PORT 127.0.0.1" "allow_anonymous true"
+start_broker broker "listener $PORT 127.0.0.1" "${BENCH_BROKER[@]}"
 
 cat > "$WORK/shadowd.json" <<EOF2
 {"broker":{"uri":"mqtt://127.0.0.1:$PORT"},"store":{"path":"$WORK/shadows.db"},
