@@ -102,6 +102,7 @@ struct mqtt {
 	struct subscription *subscriptions;
 	unsigned int subscribes_outstanding;
 	struct connect_hook *hooks;
+	bool hooks_ran;			/* on this connection */
 	struct pending *pending;
 
 	char status_topic[TOPIC_MAX_LEN + 1];
@@ -338,6 +339,7 @@ static void teardown(struct mqtt *m)
 	pthread_mutex_unlock(&m->lock);
 	m->connected_since_ms = 0;
 	m->subscribes_outstanding = 0;
+	m->hooks_ran = false;
 
 	while ((p = m->pending)) {
 		m->pending = p->next;
@@ -555,8 +557,11 @@ static int subscribe_one(struct mqtt *m, struct subscription *s)
 
 static void run_connect_hooks(struct mqtt *m)
 {
+	bool new_connection = !m->hooks_ran;
+
+	m->hooks_ran = true;
 	for (struct connect_hook *h = m->hooks; h && m->state == MQTT_CONNECTED; h = h->next)
-		h->cb(h->arg);
+		h->cb(h->arg, new_connection);
 }
 
 static void handle_connected(struct mqtt *m, const struct event *ev)

@@ -17,10 +17,11 @@
  *  - mqtt_subscribe(): a filter with a message handler, subscribed on every
  *    connection before the connect hooks run; messages are dispatched to the
  *    handler of every matching filter;
- *  - mqtt_add_connect_hook(): called on every (re)connection, once the
- *    subscriptions have been granted (for instance to publish a shadow get),
- *    and again whenever subscriptions made while connected are granted, so
- *    a hook must be safe to run twice on one connection;
+ *  - mqtt_add_connect_hook(): called with @new_connection true on every
+ *    (re)connection, once the subscriptions have been granted (for instance
+ *    to publish a shadow get), and with it false whenever subscriptions
+ *    made later on the same connection have been granted (for instance to
+ *    start what waited for them);
  *  - mqtt_publish(): with a completion called once, with 0 when the broker
  *    acknowledged (QoS 1) or the message was written (QoS 0), else a negative
  *    errno (-ENOTCONN when the connection went away first).
@@ -49,7 +50,7 @@ enum mqtt_state {
 typedef void (*mqtt_message_cb)(void *arg, const char *topic, const void *payload,
 				size_t len);
 typedef void (*mqtt_done_cb)(void *arg, uint64_t cookie, int error);
-typedef void (*mqtt_connect_cb)(void *arg);
+typedef void (*mqtt_connect_cb)(void *arg, bool new_connection);
 
 struct mqtt *mqtt_new(struct loop *loop, const struct config *config,
 		      struct counters *counters);

@@ -38,8 +38,10 @@ static void sent(void *arg, uint64_t id, int error)
 	maybe_drained(ob);
 }
 
-static void on_connect(void *arg)
+/* Also when later subscriptions are granted: pumping again is harmless. */
+static void on_connect(void *arg, bool new_connection)
 {
+	(void)new_connection;
 	outbox_pump(arg);
 }
 

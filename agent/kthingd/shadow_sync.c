@@ -69,22 +69,18 @@ void shadow_sync_attached(void *arg, bool attached)
 		shadow_device_gone(d);
 }
 
-static void connected(void *arg)
+static void connected(void *arg, bool new_connection)
 {
 	struct shadow_sync *s = arg;
 
 	for (struct device *d = s->devices; d; d = d->next)
 		for (struct shadow *sh = d->shadows; sh; sh = sh->next)
 			sh->subscribing = false;
-	/*
-	 * The hooks also run when subscriptions made while connected (a thing
-	 * that appeared) are granted: then only its new shadows may start.
-	 */
-	if (s->counters->connects == s->connection) {
+	/* The response topics of shadows made while connected are granted. */
+	if (!new_connection) {
 		shadow_pump(s);
 		return;
 	}
-	s->connection = s->counters->connects;
 	/* Responses to what was in flight went with the old connection. */
 	shadow_requests_forget(s);
 	s->backoff_until_ms = 0;

@@ -80,7 +80,6 @@ struct shadow_sync {
 	struct backoff silence;		/* while no shadow service answers */
 	bool silent;			/* a request went unanswered, none since */
 	uint64_t backoff_until_ms;	/* no request before this */
-	uint64_t connection;		/* counters->connects when last connected */
 	struct loop_timer pump_timer;	/* coalescing and backing off */
 	struct loop_timer timeout_timer;
 	struct loop_timer sensor_timer;

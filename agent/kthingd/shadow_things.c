@@ -99,7 +99,8 @@ static struct shadow *find_shadow(struct device *d, const char *name, bool creat
 	/*
 	 * Explicit response topics, never a wildcard: subscribed for good.
 	 * While connected they are granted later; nothing is published for
-	 * the shadow until then (the connect hooks run again at that point).
+	 * the shadow until then (the connect hook runs again at that point,
+	 * not as a new connection).
 	 */
 	sh->subscribing = mqtt_is_connected(d->sync->mqtt);
 	for (size_t i = 0; i < sizeof(responses) / sizeof(responses[0]); i++)
