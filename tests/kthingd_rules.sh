@@ -4,15 +4,17 @@
 # through a FIFO: a rule on telemetry republishes with templates while the
 # broker is away and the message is delivered, queued, once it is back; a
 # rule on a broker topic answers; a shadow action reports; the run-time loop
-# guard; SIGHUP reloads rules (a bad file is refused, counters carry over);
-# the status document. (Setting actuators needs the device: the in-VM case
+# guard; SIGHUP reloads rules (a bad file is refused, counters carry over, a
+# broker topic no rule takes any more is unsubscribed); the status document. (Setting actuators needs the device: the in-VM case
 # tests/vm/cases/85-kthingd-rules.sh does that.)
 cd "$(dirname "$0")/.." || exit 1
 . tests/kthingd-lib.sh
 
 PORT=$(free_port)
+# Logging everything: the broker's log shows what it sends kthingd.
 BROKER_CONF=("listener $PORT 127.0.0.1" "allow_anonymous true"
-	"persistence true" "persistence_location $WORK/" "autosave_interval 0")
+	"persistence true" "persistence_location $WORK/" "autosave_interval 0"
+	"log_type all")
 start_broker broker "${BROKER_CONF[@]}"
 SUB=(mosquitto_sub -h 127.0.0.1 -p "$PORT")
 
@@ -109,7 +111,9 @@ kill -HUP "$KTHINGD_PID"
 check "a reload with a rule that does not parse is refused, naming it" \
 	wait_for_log "$WORK/k.log" 'reload failed, keeping the running configuration: .*rules\[3\].sql: rule "broken": 1:8:' 5
 check "the running rules stay" [ "$(status_value "$WORK/k.sock" rules.3.name 2>/dev/null)" = "" ]
-write_config 20 ',{"name":"note","sql":"SELECT * FROM '"'"'dt/kthing/+/telemetry'"'"'","actions":[{"log":{"level":"debug"}}]}'
+NOTE=',{"name":"note","sql":"SELECT * FROM '"'"'dt/kthing/+/telemetry'"'"'","actions":[{"log":{"level":"debug"}}]}'
+PING=',{"name":"ping","sql":"SELECT * FROM '"'"'cmd/+/ping'"'"'","actions":[{"republish":{"topic":"replies/${topic(2)}/pong"}}]}'
+write_config 20 "$NOTE$PING"
 kill -HUP "$KTHINGD_PID"
 check "a good reload runs the new rules" wait_status "$WORK/k.sock" rules.3.name note 5
 check "a rule that kept its name kept its counters" \
@@ -119,6 +123,36 @@ check "the new threshold applies" wait_status "$WORK/k.sock" rules.0.matched 2 5
 check "the new rule runs" wait_status "$WORK/k.sock" rules.3.matched 1 5
 check "the totals are among the agent's counters" \
 	[ "$(status_value "$WORK/k.sock" counters.rules_failed)" = 1 ]
+
+# A broker topic a reload added is subscribed; one a reload drops is
+# unsubscribed, and one it keeps still works.
+# sent_to_kthingd TOPIC: whether the broker sent kthingd a message on TOPIC.
+sent_to_kthingd() {
+	grep -q "Sending PUBLISH to dev1 .*'$1'" "$WORK/broker2.log"
+}
+not() {
+	! "$@"
+}
+subscribe "$WORK/replies2" -v -q 1 -t 'replies/#' -W 60
+check "a reload that adds a rule on a broker topic subscribes to it" \
+	wait_for_log "$WORK/broker2.log" '^[0-9]*: dev1 1 cmd/+/ping$' 10
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t cmd/a/ping -m '{}'
+check "the added rule answers" wait_for_log "$WORK/replies2.raw" '^replies/a/pong {}$' 10
+write_config 20 "$NOTE"
+kill -HUP "$KTHINGD_PID"
+check "a reload that drops the last rule on a broker topic unsubscribes from it" \
+	wait_for_log "$WORK/k.log" 'the broker acknowledged unsubscribing from cmd/+/ping' 10
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t cmd/b/ping -m '{}'
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t cmd/b/echo -m '{"msg":"kept"}'
+check "a broker topic the reload kept still runs its rule" \
+	wait_for_log "$WORK/replies2.raw" '^replies/b {"msg":"kept","by":"n/a"}$' 10
+check "the broker log shows what it sends kthingd" sent_to_kthingd cmd/b/echo
+# Sent in order: had the broker sent the dropped topic's message, it would
+# have done so before the kept one's.
+check "the broker no longer sends kthingd the dropped topic's messages" \
+	not sent_to_kthingd cmd/b/ping
+check "nothing answered on the dropped topic" not grep -q '^replies/b/pong' "$WORK/replies2.raw"
+stop_pid "$SUB_PID"
 
 kill -TERM "$KTHINGD_PID"
 wait "$KTHINGD_PID"

@@ -31,6 +31,8 @@ enum event_type {
 	EV_SEND_FAILED,
 	EV_SUBSCRIBED,
 	EV_SUBSCRIBE_FAILED,
+	EV_UNSUBSCRIBED,
+	EV_UNSUBSCRIBE_FAILED,
 	EV_MESSAGE,
 };
 
@@ -63,6 +65,16 @@ struct subscription {
 	mqtt_message_cb cb;
 	void *arg;
 	struct subscription *next;
+};
+
+/*
+ * A filter no handler wants any more. The broker's session may still hold
+ * it, so it is unsubscribed on every connection until the broker says so.
+ */
+struct dropped_filter {
+	char *filter;
+	int token;		/* of its UNSUBSCRIBE on this connection, or 0 */
+	struct dropped_filter *next;
 };
 
 struct connect_hook {
@@ -101,6 +113,7 @@ struct mqtt {
 
 	struct subscription *subscriptions;
 	unsigned int subscribes_outstanding;
+	struct dropped_filter *dropped;
 	struct connect_hook *hooks;
 	bool hooks_ran;			/* on this connection */
 	struct pending *pending;
@@ -251,6 +264,30 @@ static void on_subscribe_failed5(void *context, MQTTAsync_failureData5 *data)
 		    data ? data->code : 0, data ? data->message : NULL);
 }
 
+static void on_unsubscribed(void *context, MQTTAsync_successData *data)
+{
+	post_simple(context, EV_UNSUBSCRIBED, data ? data->token : 0, 0, NULL);
+}
+
+static void on_unsubscribed5(void *context, MQTTAsync_successData5 *data)
+{
+	post_simple(context, data && data->reasonCode >= 0x80 ? EV_UNSUBSCRIBE_FAILED
+							      : EV_UNSUBSCRIBED,
+		    data ? data->token : 0, data ? data->reasonCode : 0, NULL);
+}
+
+static void on_unsubscribe_failed(void *context, MQTTAsync_failureData *data)
+{
+	post_simple(context, EV_UNSUBSCRIBE_FAILED, data ? data->token : 0,
+		    data ? data->code : 0, data ? data->message : NULL);
+}
+
+static void on_unsubscribe_failed5(void *context, MQTTAsync_failureData5 *data)
+{
+	post_simple(context, EV_UNSUBSCRIBE_FAILED, data ? data->token : 0,
+		    data ? data->code : 0, data ? data->message : NULL);
+}
+
 /* OpenSSL's errors during a handshake: the reason a TLS connection failed. */
 static int on_tls_error(const char *str, size_t len, void *context)
 {
@@ -340,6 +377,8 @@ static void teardown(struct mqtt *m)
 	m->connected_since_ms = 0;
 	m->subscribes_outstanding = 0;
 	m->hooks_ran = false;
+	for (struct dropped_filter *d = m->dropped; d; d = d->next)
+		d->token = 0;
 
 	while ((p = m->pending)) {
 		m->pending = p->next;
@@ -555,6 +594,64 @@ static int subscribe_one(struct mqtt *m, struct subscription *s)
 	return 0;
 }
 
+static void unsubscribe_one(struct mqtt *m, struct dropped_filter *d)
+{
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+	int rc;
+
+	ro.context = m->session;
+	if (is_v5(m)) {
+		ro.onSuccess5 = on_unsubscribed5;
+		ro.onFailure5 = on_unsubscribe_failed5;
+	} else {
+		ro.onSuccess = on_unsubscribed;
+		ro.onFailure = on_unsubscribe_failed;
+	}
+	rc = MQTTAsync_unsubscribe(m->client, d->filter, &ro);
+	if (rc != MQTTASYNC_SUCCESS) {
+		log_error("cannot unsubscribe from %s: %s", d->filter, MQTTAsync_strerror(rc));
+		return;
+	}
+	d->token = ro.token;
+}
+
+/* The broker answered the UNSUBSCRIBE @token: done with its filter, or not. */
+static void handle_unsubscribed(struct mqtt *m, const struct event *ev)
+{
+	struct dropped_filter **pp, *d;
+
+	for (pp = &m->dropped; (d = *pp); pp = &d->next)
+		if (d->token && d->token == ev->token)
+			break;
+	if (!d)
+		return;		/* subscribed again meanwhile */
+	if (ev->type == EV_UNSUBSCRIBE_FAILED) {
+		log_warning("the broker refused to unsubscribe from %s (code %d); "
+			    "trying again on the next connection", d->filter, ev->code);
+		d->token = 0;
+		return;
+	}
+	log_debug("the broker acknowledged unsubscribing from %s", d->filter);
+	*pp = d->next;
+	free(d->filter);
+	free(d);
+}
+
+/* @filter is wanted again: it is no longer to be unsubscribed. */
+static void forget_dropped(struct mqtt *m, const char *filter)
+{
+	struct dropped_filter **pp, *d;
+
+	for (pp = &m->dropped; (d = *pp); pp = &d->next) {
+		if (strcmp(d->filter, filter) == 0) {
+			*pp = d->next;
+			free(d->filter);
+			free(d);
+			return;
+		}
+	}
+}
+
 static void run_connect_hooks(struct mqtt *m)
 {
 	bool new_connection = !m->hooks_ran;
@@ -588,6 +685,8 @@ static void handle_connected(struct mqtt *m, const struct event *ev)
 	/* Hooks run once every subscription is in place. */
 	for (struct subscription *s = m->subscriptions; s; s = s->next)
 		subscribe_one(m, s);
+	for (struct dropped_filter *d = m->dropped; d; d = d->next)
+		unsubscribe_one(m, d);
 	if (!m->subscribes_outstanding)
 		run_connect_hooks(m);
 }
@@ -661,6 +760,10 @@ static void handle_event(struct mqtt *m, struct event *ev)
 			log_error("the broker refused a subscription (code %d)", ev->code);
 		if (m->subscribes_outstanding && --m->subscribes_outstanding == 0)
 			run_connect_hooks(m);
+		break;
+	case EV_UNSUBSCRIBED:
+	case EV_UNSUBSCRIBE_FAILED:
+		handle_unsubscribed(m, ev);
 		break;
 	case EV_MESSAGE:
 		dispatch_message(m, ev);
@@ -768,6 +871,13 @@ void mqtt_free(struct mqtt *m)
 		free(s->filter);
 		free(s);
 	}
+	while (m->dropped) {
+		struct dropped_filter *d = m->dropped;
+
+		m->dropped = d->next;
+		free(d->filter);
+		free(d);
+	}
 	while (m->hooks) {
 		struct connect_hook *h = m->hooks;
 
@@ -852,8 +962,40 @@ int mqtt_subscribe(struct mqtt *m, const char *filter, int qos, mqtt_message_cb 
 	for (pp = &m->subscriptions; *pp; pp = &(*pp)->next)
 		;
 	*pp = s;
+	forget_dropped(m, filter);
 	if (m->state == MQTT_CONNECTED)
 		subscribe_one(m, s);
+	return 0;
+}
+
+int mqtt_unsubscribe(struct mqtt *m, const char *filter, mqtt_message_cb cb, void *arg)
+{
+	struct subscription **pp, *s;
+	struct dropped_filter *d, **dp;
+
+	for (pp = &m->subscriptions; (s = *pp); pp = &s->next)
+		if (s->cb == cb && s->arg == arg && strcmp(s->filter, filter) == 0)
+			break;
+	if (!s)
+		return -ENOENT;
+	*pp = s->next;
+	free(s->filter);
+	free(s);
+	for (s = m->subscriptions; s; s = s->next)
+		if (strcmp(s->filter, filter) == 0)
+			return 0;	/* another handler still wants it */
+
+	d = calloc(1, sizeof(*d));
+	if (!d || !(d->filter = strdup(filter))) {
+		/* Its messages keep coming, and match nothing. */
+		free(d);
+		return -ENOMEM;
+	}
+	for (dp = &m->dropped; *dp; dp = &(*dp)->next)
+		;
+	*dp = d;
+	if (m->state == MQTT_CONNECTED)
+		unsubscribe_one(m, d);
 	return 0;
 }
 

@@ -17,6 +17,9 @@
  *  - mqtt_subscribe(): a filter with a message handler, subscribed on every
  *    connection before the connect hooks run; messages are dispatched to the
  *    handler of every matching filter;
+ *  - mqtt_unsubscribe(): the handler is gone at once, and the filter, once
+ *    no handler is left on it, is unsubscribed (on later connections too,
+ *    until the broker acknowledges it: the session may hold it);
  *  - mqtt_add_connect_hook(): called with @new_connection true on every
  *    (re)connection, once the subscriptions have been granted (for instance
  *    to publish a shadow get), and with it false whenever subscriptions
@@ -74,6 +77,13 @@ void mqtt_reconfigure(struct mqtt *m, const struct config *previous);
 
 int mqtt_subscribe(struct mqtt *m, const char *filter, int qos, mqtt_message_cb cb,
 		   void *arg);
+/*
+ * Remove the subscription mqtt_subscribe() made with these arguments; not
+ * from within a message handler. Returns 0, -ENOENT when there is none, or
+ * -ENOMEM (the handler is gone; the broker may keep sending the filter's
+ * messages, which then match nothing).
+ */
+int mqtt_unsubscribe(struct mqtt *m, const char *filter, mqtt_message_cb cb, void *arg);
 int mqtt_add_connect_hook(struct mqtt *m, mqtt_connect_cb cb, void *arg);
 
 /*

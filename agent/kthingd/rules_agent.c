@@ -16,11 +16,7 @@
 #include "rules_engine.h"
 #include "shadow_apply.h"
 
-/*
- * A filter subscribed for rules. The broker keeps it until the agent stops:
- * there is no unsubscribe, so a filter a reload drops stays, and its
- * messages find no rule.
- */
+/* A filter subscribed for rules, until a reload leaves no rule on it. */
 struct subscription {
 	struct rules_agent *ra;
 	struct subscription *next;
@@ -159,6 +155,16 @@ static void broker_message(void *arg, const char *topic, const void *payload, si
 			     len);
 }
 
+/* Whether a rule of @rc takes messages from the broker on @filter. */
+static bool filter_in_use(const struct rules_config *rc, const char *filter)
+{
+	for (size_t i = 0; rc && i < rc->num_rules; i++)
+		if (rc->rules[i].input == RULES_INPUT_BROKER &&
+		    strcmp(rule_topic_filter(rc->rules[i].rule), filter) == 0)
+			return true;
+	return false;
+}
+
 /* Subscribe to every broker rule's FROM not subscribed yet. */
 static void subscribe_inputs(struct rules_agent *ra)
 {
@@ -193,6 +199,27 @@ static void subscribe_inputs(struct rules_agent *ra)
 	}
 }
 
+/* Unsubscribe from the filters no rule takes messages from any more. */
+static void unsubscribe_unused(struct rules_agent *ra)
+{
+	const struct rules_config *rc = ra->agent->config.rules;
+	struct subscription **pp = &ra->subscriptions, *s;
+
+	while ((s = *pp)) {
+		if (filter_in_use(rc, s->filter)) {
+			pp = &s->next;
+			continue;
+		}
+		if (mqtt_unsubscribe(ra->agent->mqtt, s->filter, broker_message, s) < 0)
+			log_error("rules: cannot unsubscribe from %s; its messages match "
+				  "no rule", s->filter);
+		else
+			log_info("rules: unsubscribed from %s", s->filter);
+		*pp = s->next;
+		free(s);
+	}
+}
+
 /* ----------------------------------------------------------------------- */
 
 static void start_rules(struct rules_agent *ra)
@@ -206,6 +233,7 @@ static void start_rules(struct rules_agent *ra)
 		return;
 	}
 	subscribe_inputs(ra);
+	unsubscribe_unused(ra);
 	if (c->rules)
 		log_info("rules: %zu rule(s) running", c->rules->num_rules);
 }
