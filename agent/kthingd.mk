@@ -20,7 +20,7 @@ $(eval $(call fuzzer,fuzz_kthingd_config,tests/fuzz/fuzz_kthingd_config.c $(kthi
 kthingd_shadow_engine := $(wildcard agent/shadow/*.c)
 kthingd_shadow := $(addprefix agent/kthingd/,shadow_apply.c shadow_report.c)
 
-kthingd_sources := agent/common/tcp_nodelay.c $(addprefix agent/kthingd/,main.c config.c topic.c log.c backoff.c \
+kthingd_sources := $(wildcard agent/common/*.c) $(addprefix agent/kthingd/,main.c config.c topic.c log.c backoff.c \
 	telemetry.c queue.c loop.c mqtt.c certcheck.c outbox.c relay.c events.c status.c notify.c \
 	shadow_sync.c shadow_things.c shadow_send.c shadow_responses.c shadow_delta.c \
 	shadow_requests.c) $(kthingd_shadow) $(kthingd_shadow_engine)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # kthing-shadowd: the Device Shadow service over any MQTT broker.
-SHADOWD_SOURCES := $(wildcard agent/shadowd/*.c) agent/common/tcp_nodelay.c $(wildcard agent/shadow/*.c)
+SHADOWD_SOURCES := $(wildcard agent/shadowd/*.c) $(wildcard agent/common/*.c) $(wildcard agent/shadow/*.c)
 SHADOWD_LIBS := $(shell $(PKG_CONFIG) --libs libcjson sqlite3) -lpaho-mqtt3as -lpthread -lm
 $(eval $(call program,kthing-shadowd,$(SHADOWD_SOURCES),$(SHADOWD_LIBS)))
 

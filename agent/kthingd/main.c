@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/paho_init.h"
 #include "agent.h"
 #include "events.h"
 #include "log.h"
@@ -322,6 +323,7 @@ int main(int argc, char **argv)
 	bool check_only = false, explicit_path = false;
 	int opt, rc;
 
+	paho_init();
 	agent.config_path = CONFIG_DEFAULT_PATH;
 	while ((opt = getopt_long(argc, argv, "c:tb:i:n:s:S:e:l:hv", options, NULL)) != -1) {
 		switch (opt) {

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/paho_init.h"
 #include "broker.h"
 #include "config.h"
 #include "log.h"
@@ -419,6 +420,7 @@ int main(int argc, char **argv)
 	sigset_t signals;
 	int opt, ret = EXIT_FAILURE;
 
+	paho_init();
 	while ((opt = getopt_long(argc, argv, "c:b:d:vhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
