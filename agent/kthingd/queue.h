@@ -25,6 +25,7 @@ struct queue {
 	struct queue_entry *head, *tail;
 	size_t count;
 	size_t bytes;		/* topic and payload bytes of every entry */
+	size_t peak_bytes;	/* the most @bytes has been since last empty */
 	size_t inflight;
 	size_t max_messages;
 	size_t max_bytes;
@@ -36,6 +37,9 @@ struct queue {
 	bool store_failing;
 	unsigned int store_ok_streak;	/* writes that worked since the last failure */
 };
+
+/* A backlog this big is given back to the system once delivered. */
+#define QUEUE_TRIM_BYTES		(1024 * 1024)
 
 /* A failing disk counts as recovered after this many writes in a row. */
 #define QUEUE_STORE_RECOVERY_WRITES	64
