@@ -35,14 +35,14 @@ static const struct error_case error_cases[] = {
 	{ "rules not an array", BASE "\"rules\":{}}", "rules: must be an array of rules" },
 	{ "a rule not an object", BASE "\"rules\":[1]}", "rules[0]: must be an object" },
 	{ "unknown key in a rule", BASE "\"rules\":[{\"name\":\"r\",\"sqll\":\"x\"}]}",
-	  "rules[0]: unknown key \"sqll\"" },
+	  "rules[0].sqll: unknown key" },
 	{ "name required", BASE "\"rules\":[{\"sql\":\"SELECT * FROM 'a'\"}]}",
-	  "rules[0]: \"name\" is required" },
+	  "rules[0].name: required" },
 	{ "name not a string", BASE "\"rules\":[{\"name\":5}]}",
-	  "rules[0]: \"name\" must be a string" },
+	  "rules[0].name: must be a string" },
 	{ "invalid name", BASE "\"rules\":[{\"name\":\"a b\",\"sql\":\"SELECT * FROM 'a'\"}]}",
 	  "rules[0].name: \"a b\" is not a valid rule name (1 to 128 of a-z A-Z 0-9 _ -)" },
-	{ "sql required", BASE "\"rules\":[{\"name\":\"r\"}]}", "rules[0]: \"sql\" is required" },
+	{ "sql required", BASE "\"rules\":[{\"name\":\"r\"}]}", "rules[0].sql: required" },
 	{ "a rule that does not parse names the rule and the position",
 	  BASE "\"rules\":[{\"name\":\"fan\",\"sql\":\"SELECT a FORM 'x'\","
 	  "\"actions\":[{\"log\":{}}]}]}",
@@ -64,61 +64,61 @@ static const struct error_case error_cases[] = {
 	  "\"actions\":[{\"log\":true}]}]}", "rules[0].actions[0].log: must be an object" },
 	{ "set needs a channel", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"set\":{\"value\":1}}]}]}",
-	  "rules[0].actions[0].set: \"channel\" is required" },
+	  "rules[0].actions[0].set.channel: required" },
 	{ "set needs a thing with two things", BASE2 "\"rules\":[{\"name\":\"r\","
 	  "\"sql\":\"SELECT * FROM 'x'\",\"actions\":[{\"set\":{\"channel\":\"fan\",\"value\":1}}]}]}",
-	  "rules[0].actions[0].set: \"thing\" is required when things[] does not list "
+	  "rules[0].actions[0].set.thing: required when things[] does not list "
 	  "exactly one thing" },
 	{ "set needs a value", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"set\":{\"channel\":\"fan\"}}]}]}",
-	  "rules[0].actions[0].set: \"value\" is required" },
+	  "rules[0].actions[0].set.value: required" },
 	{ "set value of a wrong type", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"set\":{\"channel\":\"fan\",\"value\":[1]}}]}]}",
-	  "rules[0].actions[0].set: \"value\" must be an expression (a string), a number, "
+	  "rules[0].actions[0].set.value: must be an expression (a string), a number, "
 	  "true or false" },
 	{ "set value that does not parse", BASE "\"rules\":[{\"name\":\"r\","
 	  "\"sql\":\"SELECT * FROM 'x'\",\"actions\":[{\"set\":{\"channel\":\"fan\",\"value\":\"a +\"}}]}]}",
-	  "rules[0].actions[0].set: \"value\": 1:4: expected an expression, found the end of the text" },
+	  "rules[0].actions[0].set.value: 1:4: expected an expression, found the end of the text" },
 	{ "set channel too long", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"set\":{\"channel\":\"abcdefghijklmnopqrstuvwxyz0123456\",\"value\":1}}]}]}",
-	  "rules[0].actions[0].set: \"channel\" is longer than 31 bytes" },
+	  "rules[0].actions[0].set.channel: longer than 31 bytes" },
 	{ "republish needs a topic", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"republish\":{}}]}]}",
-	  "rules[0].actions[0].republish: \"topic\" is required" },
+	  "rules[0].actions[0].republish.topic: required" },
 	{ "republish to a wildcard", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"republish\":{\"topic\":\"a/+/b\"}}]}]}",
-	  "rules[0].actions[0].republish: \"topic\" \"a/+/b\": a topic name cannot hold the "
+	  "rules[0].actions[0].republish.topic: \"a/+/b\": a topic name cannot hold the "
 	  "wildcards '+' or '#'" },
 	{ "republish template that does not parse", BASE "\"rules\":[{\"name\":\"r\","
 	  "\"sql\":\"SELECT * FROM 'x'\",\"actions\":[{\"republish\":{\"topic\":\"a/${b\"}}]}]}",
-	  "rules[0].actions[0].republish: \"topic\": 1:6: expected '}' closing '${', found the end of the text" },
+	  "rules[0].actions[0].republish.topic: 1:6: expected '}' closing '${', found the end of the text" },
 	{ "republish qos 2", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"republish\":{\"topic\":\"a\",\"qos\":2}}]}]}",
-	  "rules[0].actions[0].republish: \"qos\" must be 0 or 1" },
+	  "rules[0].actions[0].republish.qos: 2 is out of range (0 to 1)" },
 	{ "republish unknown key", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"republish\":{\"topic\":\"a\",\"retain\":true}}]}]}",
-	  "rules[0].actions[0].republish: unknown key \"retain\"" },
+	  "rules[0].actions[0].republish.retain: unknown key" },
 	{ "shadow of an invalid thing", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"shadow\":{\"thing\":\"a/b\"}}]}]}",
-	  "rules[0].actions[0].shadow: \"thing\" \"a/b\" is not a valid thing name "
+	  "rules[0].actions[0].shadow.thing: \"a/b\" is not a valid thing name "
 	  "(1 to 128 of a-z A-Z 0-9 : _ -)" },
 	{ "shadow with an invalid name", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"shadow\":{\"name\":\"a b\"}}]}]}",
-	  "rules[0].actions[0].shadow: \"name\" \"a b\" is not a valid shadow name "
+	  "rules[0].actions[0].shadow.name: \"a b\" is not a valid shadow name "
 	  "(1 to 64 of a-z A-Z 0-9 $ : _ -)" },
 	{ "log with an unknown level", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"log\":{\"level\":\"loud\"}}]}]}",
-	  "rules[0].actions[0].log: \"level\": unknown level \"loud\" "
+	  "rules[0].actions[0].log.level: unknown level \"loud\" "
 	  "(error, warning, notice, info, debug)" },
 	{ "an error action that is not an action", BASE "\"rules\":[{\"name\":\"r\","
 	  "\"sql\":\"SELECT * FROM 'x'\",\"actions\":[{\"log\":{}}],\"error_action\":{}}]}",
 	  "rules[0].error_action: must be an object with one key: set, republish, shadow or log" },
 	{ "input neither telemetry nor broker", BASE "\"rules\":[{\"name\":\"r\","
 	  "\"sql\":\"SELECT * FROM 'x'\",\"input\":\"mqtt\",\"actions\":[{\"log\":{}}]}]}",
-	  "rules[0]: \"input\": \"mqtt\" is neither \"telemetry\" nor \"broker\"" },
+	  "rules[0].input: \"mqtt\" is neither \"telemetry\" nor \"broker\"" },
 	{ "telemetry input that telemetry never reaches", BASE "\"rules\":[{\"name\":\"r\","
 	  "\"sql\":\"SELECT * FROM 'x'\",\"input\":\"telemetry\",\"actions\":[{\"log\":{}}]}]}",
-	  "rules[0]: \"input\" is telemetry, but FROM 'x' matches no telemetry topic "
+	  "rules[0].input: \"telemetry\", but FROM 'x' matches no telemetry topic "
 	  "('dt/kthing/+/telemetry')" },
 	{ "duplicate rule names", BASE "\"rules\":[{\"name\":\"r\",\"sql\":\"SELECT * FROM 'x'\","
 	  "\"actions\":[{\"log\":{}}]},{\"name\":\"r\",\"sql\":\"SELECT * FROM 'y'\","

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_parse.h"
 #include "log.h"
 #include "rules_config.h"
 #include "topic.h"
@@ -30,14 +31,10 @@
 #define MQTT_MAX_PAYLOAD	268435455
 #define AWS_MAX_PAYLOAD		131072
 
-struct parser {
-	unsigned int flags;
-	char *err;
-	size_t errlen;
-};
+/* --- config_parse.h: shared with the parsers of other sections --- */
 
 __attribute__((format(printf, 3, 4)))
-static int fail(struct parser *p, const char *path, const char *fmt, ...)
+int config_fail(struct config_parser *p, const char *path, const char *fmt, ...)
 {
 	char problem[CONFIG_ERROR_SIZE];
 	va_list ap;
@@ -49,7 +46,7 @@ static int fail(struct parser *p, const char *path, const char *fmt, ...)
 	return -1;
 }
 
-static void join(char *out, size_t size, const char *parent, const char *key)
+void config_join(char *out, size_t size, const char *parent, const char *key)
 {
 	if (*parent)
 		snprintf(out, size, "%s.%s", parent, key);
@@ -58,7 +55,7 @@ static void join(char *out, size_t size, const char *parent, const char *key)
 }
 
 /* Unknown keys are errors: a typo must not silently fall back to a default. */
-static int check_keys(struct parser *p, const cJSON *obj, const char *path,
+int config_check_keys(struct config_parser *p, const cJSON *obj, const char *path,
 		      const char *const *known)
 {
 	const cJSON *item;
@@ -72,8 +69,8 @@ static int check_keys(struct parser *p, const cJSON *obj, const char *path,
 				break;
 		if (*k)
 			continue;
-		join(where, sizeof(where), path, item->string);
-		return fail(p, where, "unknown key");
+		config_join(where, sizeof(where), path, item->string);
+		return config_fail(p, where, "unknown key");
 	}
 
 	/* A key given twice would make one of the values silently lost. */
@@ -85,15 +82,26 @@ static int check_keys(struct parser *p, const cJSON *obj, const char *path,
 
 			if (strcmp(item->string, other->string) != 0)
 				continue;
-			join(where, sizeof(where), path, item->string);
-			return fail(p, where, "given more than once");
+			config_join(where, sizeof(where), path, item->string);
+			return config_fail(p, where, "given more than once");
 		}
 	}
 	return 0;
 }
 
-static int get_object(struct parser *p, const cJSON *parent, const char *parent_path,
-		      const char *key, const cJSON **out)
+int config_require(struct config_parser *p, const cJSON *obj, const char *path,
+		   const char *key)
+{
+	char where[256];
+
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		return 0;
+	config_join(where, sizeof(where), path, key);
+	return config_fail(p, where, "required");
+}
+
+int config_get_object(struct config_parser *p, const cJSON *parent,
+		      const char *parent_path, const char *key, const cJSON **out)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
 	char where[256];
@@ -101,54 +109,52 @@ static int get_object(struct parser *p, const cJSON *parent, const char *parent_
 	*out = NULL;
 	if (!item)
 		return 0;
-	join(where, sizeof(where), parent_path, key);
+	config_join(where, sizeof(where), parent_path, key);
 	if (!cJSON_IsObject(item))
-		return fail(p, where, "must be an object");
+		return config_fail(p, where, "must be an object");
 	*out = item;
 	return 0;
 }
 
-/*
- * A string member; *out stays as it is when the key is absent. An empty
- * string is refused unless @allow_empty.
- */
-static int get_string(struct parser *p, const cJSON *parent, const char *parent_path,
-		      const char *key, bool allow_empty, char **out)
+int config_get_string(struct config_parser *p, const cJSON *parent,
+		      const char *parent_path, const char *key, bool allow_empty,
+		      char **out)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
 	char where[256];
 
 	if (!item)
 		return 0;
-	join(where, sizeof(where), parent_path, key);
+	config_join(where, sizeof(where), parent_path, key);
 	if (!cJSON_IsString(item))
-		return fail(p, where, "must be a string");
+		return config_fail(p, where, "must be a string");
 	if (!allow_empty && !*item->valuestring)
-		return fail(p, where, "must not be empty");
+		return config_fail(p, where, "must not be empty");
 	free(*out);
 	*out = strdup(item->valuestring);
 	if (!*out)
-		return fail(p, where, "out of memory");
+		return config_fail(p, where, "out of memory");
 	return 0;
 }
 
-static int get_bool(struct parser *p, const cJSON *parent, const char *parent_path,
-		    const char *key, bool *out)
+int config_get_bool(struct config_parser *p, const cJSON *parent,
+		    const char *parent_path, const char *key, bool *out)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
 	char where[256];
 
 	if (!item)
 		return 0;
-	join(where, sizeof(where), parent_path, key);
+	config_join(where, sizeof(where), parent_path, key);
 	if (!cJSON_IsBool(item))
-		return fail(p, where, "must be true or false");
+		return config_fail(p, where, "must be true or false");
 	*out = cJSON_IsTrue(item);
 	return 0;
 }
 
-static int get_integer(struct parser *p, const cJSON *parent, const char *parent_path,
-		       const char *key, int64_t min, int64_t max, int64_t *out)
+int config_get_integer(struct config_parser *p, const cJSON *parent,
+		       const char *parent_path, const char *key, int64_t min, int64_t max,
+		       int64_t *out)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
 	char where[256];
@@ -156,22 +162,22 @@ static int get_integer(struct parser *p, const cJSON *parent, const char *parent
 
 	if (!item)
 		return 0;
-	join(where, sizeof(where), parent_path, key);
+	config_join(where, sizeof(where), parent_path, key);
 	if (!cJSON_IsNumber(item))
-		return fail(p, where, "must be a number");
+		return config_fail(p, where, "must be a number");
 	v = item->valuedouble;
 	if (!isfinite(v) || v != floor(v))
-		return fail(p, where, "must be a whole number");
+		return config_fail(p, where, "must be a whole number");
 	if (v < (double)min || v > (double)max)
-		return fail(p, where, "%g is out of range (%lld to %lld)", v,
-			    (long long)min, (long long)max);
+		return config_fail(p, where, "%g is out of range (%lld to %lld)", v,
+				   (long long)min, (long long)max);
 	*out = (int64_t)v;
 	return 0;
 }
 
 #define GET_INT(p, parent, path, key, min, max, dst) ({			\
 	int64_t __v = (dst);						\
-	int __rc = get_integer(p, parent, path, key, min, max, &__v);	\
+	int __rc = config_get_integer(p, parent, path, key, min, max, &__v);	\
 	(dst) = __v;							\
 	__rc;								\
 })
@@ -186,42 +192,42 @@ bool config_valid_thing_name(const char *name)
 			    "0123456789:_-") == len;
 }
 
-static int check_thing_name(struct parser *p, const char *path, const char *name)
+int config_check_thing_name(struct config_parser *p, const char *path, const char *name)
 {
 	if (strlen(name) > 128)
-		return fail(p, path, "\"%.32s...\" is longer than 128 characters", name);
+		return config_fail(p, path, "\"%.32s...\" is longer than 128 characters", name);
 	if (!config_valid_thing_name(name))
-		return fail(p, path, "\"%s\" is not a valid thing name "
-			    "(1 to 128 of a-z A-Z 0-9 : _ -)", name);
+		return config_fail(p, path, "\"%s\" is not a valid thing name "
+				   "(1 to 128 of a-z A-Z 0-9 : _ -)", name);
 	return 0;
 }
 
-static int check_template(struct parser *p, const char *path, const char *tmpl)
+static int check_template(struct config_parser *p, const char *path, const char *tmpl)
 {
 	char problem[CONFIG_ERROR_SIZE];
 
 	if (topic_template_check(tmpl, problem, sizeof(problem)) < 0)
-		return fail(p, path, "%s", problem);
+		return config_fail(p, path, "%s", problem);
 	return 0;
 }
 
 /* A file the agent will open: it must exist and be a regular file. */
-static int check_file(struct parser *p, const char *path, const char *file)
+static int check_file(struct config_parser *p, const char *path, const char *file)
 {
 	struct stat st;
 
 	if (p->flags & CONFIG_NO_FILE_CHECKS)
 		return 0;
 	if (stat(file, &st) < 0)
-		return fail(p, path, "%s: %s", file, strerror(errno));
+		return config_fail(p, path, "%s: %s", file, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return fail(p, path, "%s: not a regular file", file);
+		return config_fail(p, path, "%s: not a regular file", file);
 	if (access(file, R_OK) < 0)
-		return fail(p, path, "%s: %s", file, strerror(errno));
+		return config_fail(p, path, "%s: %s", file, strerror(errno));
 	return 0;
 }
 
-static int check_private_key(struct parser *p, const char *path, const char *file)
+static int check_private_key(struct config_parser *p, const char *path, const char *file)
 {
 	struct stat st;
 
@@ -230,15 +236,15 @@ static int check_private_key(struct parser *p, const char *path, const char *fil
 	if (p->flags & CONFIG_NO_FILE_CHECKS)
 		return 0;
 	if (stat(file, &st) < 0)
-		return fail(p, path, "%s: %s", file, strerror(errno));
+		return config_fail(p, path, "%s: %s", file, strerror(errno));
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		return fail(p, path, "%s is accessible by group or others (mode %04o); "
-			    "make it private: chmod 600 %s", file,
-			    (unsigned int)(st.st_mode & 07777), file);
+		return config_fail(p, path, "%s is accessible by group or others (mode %04o); "
+				   "make it private: chmod 600 %s", file,
+				   (unsigned int)(st.st_mode & 07777), file);
 	return 0;
 }
 
-static int parse_uri(struct parser *p, struct broker_config *b)
+static int parse_uri(struct config_parser *p, struct broker_config *b)
 {
 	static const struct {
 		const char *scheme;
@@ -262,32 +268,34 @@ static int parse_uri(struct parser *p, struct broker_config *b)
 
 	sep = strstr(uri, "://");
 	if (!sep)
-		return fail(p, "broker.uri", "\"%s\" is not a URI (scheme://host[:port])", uri);
+		return config_fail(p, "broker.uri", "\"%s\" is not a URI (scheme://host[:port])",
+				   uri);
 	scheme_len = sep - uri;
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
 		if (strlen(schemes[i].scheme) == scheme_len &&
 		    strncmp(uri, schemes[i].scheme, scheme_len) == 0)
 			break;
 	if (i == sizeof(schemes) / sizeof(schemes[0]))
-		return fail(p, "broker.uri", "unsupported scheme \"%.*s\" "
-			    "(mqtt, mqtts, ssl, tcp, ws, wss)", (int)scheme_len, uri);
+		return config_fail(p, "broker.uri", "unsupported scheme \"%.*s\" "
+				   "(mqtt, mqtts, ssl, tcp, ws, wss)", (int)scheme_len, uri);
 	b->transport = schemes[i].transport;
 	b->port = schemes[i].port;
 
 	host = sep + 3;
 	if (strchr(host, '@'))
-		return fail(p, "broker.uri", "credentials in the URI are not supported; "
-			    "use broker.username and broker.password");
+		return config_fail(p, "broker.uri", "credentials in the URI are not supported; "
+				   "use broker.username and broker.password");
 	path = strchr(host, '/');
 	if (path && b->transport != TRANSPORT_WS && b->transport != TRANSPORT_WSS)
-		return fail(p, "broker.uri", "a path is only meaningful for ws:// and wss://");
+		return config_fail(p, "broker.uri",
+				   "a path is only meaningful for ws:// and wss://");
 	if (!path)
 		path = host + strlen(host);
 
 	if (*host == '[') {
 		host_end = memchr(host, ']', path - host);
 		if (!host_end)
-			return fail(p, "broker.uri", "unterminated IPv6 address");
+			return config_fail(p, "broker.uri", "unterminated IPv6 address");
 		host++;
 		host_len = host_end - host;
 		host_end++;
@@ -298,34 +306,34 @@ static int parse_uri(struct parser *p, struct broker_config *b)
 		host_len = host_end - host;
 	}
 	if (host_len == 0)
-		return fail(p, "broker.uri", "missing host name");
+		return config_fail(p, "broker.uri", "missing host name");
 	if (host_end < path) {
 		char *end;
 		long port;
 
 		if (*host_end != ':')
-			return fail(p, "broker.uri", "unexpected \"%.*s\" after the host",
-				    (int)(path - host_end), host_end);
+			return config_fail(p, "broker.uri", "unexpected \"%.*s\" after the host",
+					   (int)(path - host_end), host_end);
 		errno = 0;
 		port = strtol(host_end + 1, &end, 10);
 		if (end != path || end == host_end + 1 || port < 1 || port > 65535)
-			return fail(p, "broker.uri", "invalid port \"%.*s\"",
-				    (int)(path - host_end - 1), host_end + 1);
+			return config_fail(p, "broker.uri", "invalid port \"%.*s\"",
+					   (int)(path - host_end - 1), host_end + 1);
 		b->port = (int)port;
 	}
 
 	b->host = strndup(host, host_len);
 	if (!b->host)
-		return fail(p, "broker.uri", "out of memory");
+		return config_fail(p, "broker.uri", "out of memory");
 	if (asprintf(&paho, "%s://%s%s%s:%d%s", paho_schemes[b->transport],
 		     memchr(b->host, ':', host_len) ? "[" : "", b->host,
 		     memchr(b->host, ':', host_len) ? "]" : "", b->port, path) < 0)
-		return fail(p, "broker.uri", "out of memory");
+		return config_fail(p, "broker.uri", "out of memory");
 	b->paho_uri = paho;
 	return 0;
 }
 
-static int parse_alpn(struct parser *p, const cJSON *broker, struct broker_config *b)
+static int parse_alpn(struct config_parser *p, const cJSON *broker, struct broker_config *b)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(broker, "alpn");
 	const cJSON *item;
@@ -338,33 +346,33 @@ static int parse_alpn(struct parser *p, const cJSON *broker, struct broker_confi
 			b->alpn_len = 1 + strlen(AWS_ALPN);
 			b->alpn = malloc(b->alpn_len);
 			if (!b->alpn)
-				return fail(p, "broker.alpn", "out of memory");
+				return config_fail(p, "broker.alpn", "out of memory");
 			b->alpn[0] = strlen(AWS_ALPN);
 			memcpy(b->alpn + 1, AWS_ALPN, strlen(AWS_ALPN));
 		}
 		return 0;
 	}
 	if (!cJSON_IsArray(list))
-		return fail(p, "broker.alpn", "must be an array of strings");
+		return config_fail(p, "broker.alpn", "must be an array of strings");
 	if (b->transport == TRANSPORT_TCP || b->transport == TRANSPORT_WS)
-		return fail(p, "broker.alpn", "only for TLS (mqtts://, ssl://, wss://)");
+		return config_fail(p, "broker.alpn", "only for TLS (mqtts://, ssl://, wss://)");
 	cJSON_ArrayForEach(item, list) {
 		char where[64];
 		size_t len;
 
 		snprintf(where, sizeof(where), "broker.alpn[%d]", i++);
 		if (!cJSON_IsString(item))
-			return fail(p, where, "must be a string");
+			return config_fail(p, where, "must be a string");
 		len = strlen(item->valuestring);
 		if (len < 1 || len > 255)
-			return fail(p, where, "must be 1 to 255 bytes long");
+			return config_fail(p, where, "must be 1 to 255 bytes long");
 		total += 1 + len;
 	}
 	if (total == 0)
 		return 0;
 	b->alpn = malloc(total);
 	if (!b->alpn)
-		return fail(p, "broker.alpn", "out of memory");
+		return config_fail(p, "broker.alpn", "out of memory");
 	cJSON_ArrayForEach(item, list) {
 		size_t len = strlen(item->valuestring);
 
@@ -375,7 +383,7 @@ static int parse_alpn(struct parser *p, const cJSON *broker, struct broker_confi
 	return 0;
 }
 
-static int parse_broker(struct parser *p, const cJSON *root, struct config *c)
+static int parse_broker(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"uri", "client_id", "username", "password", "ca_file", "cert_file",
@@ -387,7 +395,7 @@ static int parse_broker(struct parser *p, const cJSON *root, struct config *c)
 	char *protocol = NULL;
 	bool tls;
 
-	if (get_object(p, root, "", "broker", &broker) < 0)
+	if (config_get_object(p, root, "", "broker", &broker) < 0)
 		return -1;
 	b->uri = strdup(DEFAULT_BROKER_URI);
 	b->protocol = 4;
@@ -396,19 +404,19 @@ static int parse_broker(struct parser *p, const cJSON *root, struct config *c)
 	b->session_expiry_s = 3600;
 	b->max_inflight = 20;
 	if (!b->uri)
-		return fail(p, "broker.uri", "out of memory");
+		return config_fail(p, "broker.uri", "out of memory");
 
 	if (broker) {
-		if (check_keys(p, broker, "broker", keys) < 0 ||
-		    get_string(p, broker, "broker", "uri", false, &b->uri) < 0 ||
-		    get_string(p, broker, "broker", "client_id", false, &b->client_id) < 0 ||
-		    get_string(p, broker, "broker", "username", false, &b->username) < 0 ||
-		    get_string(p, broker, "broker", "password", true, &b->password) < 0 ||
-		    get_string(p, broker, "broker", "ca_file", false, &b->ca_file) < 0 ||
-		    get_string(p, broker, "broker", "cert_file", false, &b->cert_file) < 0 ||
-		    get_string(p, broker, "broker", "key_file", false, &b->key_file) < 0 ||
-		    get_bool(p, broker, "broker", "tls_insecure", &b->tls_insecure) < 0 ||
-		    get_string(p, broker, "broker", "protocol", false, &protocol) < 0 ||
+		if (config_check_keys(p, broker, "broker", keys) < 0 ||
+		    config_get_string(p, broker, "broker", "uri", false, &b->uri) < 0 ||
+		    config_get_string(p, broker, "broker", "client_id", false, &b->client_id) < 0 ||
+		    config_get_string(p, broker, "broker", "username", false, &b->username) < 0 ||
+		    config_get_string(p, broker, "broker", "password", true, &b->password) < 0 ||
+		    config_get_string(p, broker, "broker", "ca_file", false, &b->ca_file) < 0 ||
+		    config_get_string(p, broker, "broker", "cert_file", false, &b->cert_file) < 0 ||
+		    config_get_string(p, broker, "broker", "key_file", false, &b->key_file) < 0 ||
+		    config_get_bool(p, broker, "broker", "tls_insecure", &b->tls_insecure) < 0 ||
+		    config_get_string(p, broker, "broker", "protocol", false, &protocol) < 0 ||
 		    GET_INT(p, broker, "broker", "keepalive_s", 5, 65535, b->keepalive_s) < 0 ||
 		    GET_INT(p, broker, "broker", "connect_timeout_s", 1, 300,
 			    b->connect_timeout_s) < 0 ||
@@ -425,8 +433,8 @@ static int parse_broker(struct parser *p, const cJSON *root, struct config *c)
 		} else if (strcmp(protocol, "5") == 0) {
 			b->protocol = 5;
 		} else {
-			fail(p, "broker.protocol", "unsupported MQTT version \"%s\" (3.1.1 or 5)",
-			     protocol);
+			config_fail(p, "broker.protocol",
+				    "unsupported MQTT version \"%s\" (3.1.1 or 5)", protocol);
 			free(protocol);
 			return -1;
 		}
@@ -438,23 +446,27 @@ static int parse_broker(struct parser *p, const cJSON *root, struct config *c)
 	tls = b->transport == TRANSPORT_TLS || b->transport == TRANSPORT_WSS;
 
 	if (b->client_id && strlen(b->client_id) > 128)
-		return fail(p, "broker.client_id", "longer than 128 bytes");
+		return config_fail(p, "broker.client_id", "longer than 128 bytes");
 	if (b->password && !b->username)
-		return fail(p, "broker.password", "given without broker.username");
+		return config_fail(p, "broker.password", "given without broker.username");
 	if (!tls) {
 		if (b->ca_file)
-			return fail(p, "broker.ca_file", "only for TLS (mqtts://, ssl://, wss://)");
+			return config_fail(p, "broker.ca_file",
+					   "only for TLS (mqtts://, ssl://, wss://)");
 		if (b->cert_file)
-			return fail(p, "broker.cert_file", "only for TLS (mqtts://, ssl://, wss://)");
+			return config_fail(p, "broker.cert_file",
+					   "only for TLS (mqtts://, ssl://, wss://)");
 		if (b->key_file)
-			return fail(p, "broker.key_file", "only for TLS (mqtts://, ssl://, wss://)");
+			return config_fail(p, "broker.key_file",
+					   "only for TLS (mqtts://, ssl://, wss://)");
 		if (b->tls_insecure)
-			return fail(p, "broker.tls_insecure", "only for TLS (mqtts://, ssl://, wss://)");
+			return config_fail(p, "broker.tls_insecure",
+					   "only for TLS (mqtts://, ssl://, wss://)");
 	}
 	if (b->cert_file && !b->key_file)
-		return fail(p, "broker.key_file", "required with broker.cert_file");
+		return config_fail(p, "broker.key_file", "required with broker.cert_file");
 	if (b->key_file && !b->cert_file)
-		return fail(p, "broker.cert_file", "required with broker.key_file");
+		return config_fail(p, "broker.cert_file", "required with broker.key_file");
 	if ((b->ca_file && check_file(p, "broker.ca_file", b->ca_file) < 0) ||
 	    (b->cert_file && check_file(p, "broker.cert_file", b->cert_file) < 0) ||
 	    (b->key_file && check_private_key(p, "broker.key_file", b->key_file) < 0))
@@ -462,7 +474,7 @@ static int parse_broker(struct parser *p, const cJSON *root, struct config *c)
 	return parse_alpn(p, broker, b);
 }
 
-static int parse_reconnect(struct parser *p, const cJSON *root, struct config *c)
+static int parse_reconnect(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"min_ms", "max_ms", "refused_min_ms", "refused_max_ms", NULL,
@@ -474,24 +486,25 @@ static int parse_reconnect(struct parser *p, const cJSON *root, struct config *c
 	r->max_ms = 120000;
 	r->refused_min_ms = 300000;
 	r->refused_max_ms = 3600000;
-	if (get_object(p, root, "", "reconnect", &obj) < 0)
+	if (config_get_object(p, root, "", "reconnect", &obj) < 0)
 		return -1;
 	if (!obj)
 		return 0;
-	if (check_keys(p, obj, "reconnect", keys) < 0 ||
+	if (config_check_keys(p, obj, "reconnect", keys) < 0 ||
 	    GET_INT(p, obj, "reconnect", "min_ms", 10, 86400000, r->min_ms) < 0 ||
 	    GET_INT(p, obj, "reconnect", "max_ms", 10, 86400000, r->max_ms) < 0 ||
 	    GET_INT(p, obj, "reconnect", "refused_min_ms", 10, 86400000, r->refused_min_ms) < 0 ||
 	    GET_INT(p, obj, "reconnect", "refused_max_ms", 10, 86400000, r->refused_max_ms) < 0)
 		return -1;
 	if (r->max_ms < r->min_ms)
-		return fail(p, "reconnect.max_ms", "smaller than reconnect.min_ms");
+		return config_fail(p, "reconnect.max_ms", "smaller than reconnect.min_ms");
 	if (r->refused_max_ms < r->refused_min_ms)
-		return fail(p, "reconnect.refused_max_ms", "smaller than reconnect.refused_min_ms");
+		return config_fail(p, "reconnect.refused_max_ms",
+				   "smaller than reconnect.refused_min_ms");
 	return 0;
 }
 
-static int parse_telemetry(struct parser *p, const cJSON *root, struct config *c)
+static int parse_telemetry(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"topic", "status_topic", "qos", "coalesce_ms", "max_payload",
@@ -506,18 +519,18 @@ static int parse_telemetry(struct parser *p, const cJSON *root, struct config *c
 	t->max_payload = AWS_MAX_PAYLOAD;
 	t->all_things = true;
 	if (!t->topic || !t->status_topic)
-		return fail(p, "telemetry", "out of memory");
-	if (get_object(p, root, "", "telemetry", &obj) < 0)
+		return config_fail(p, "telemetry", "out of memory");
+	if (config_get_object(p, root, "", "telemetry", &obj) < 0)
 		return -1;
 	if (obj &&
-	    (check_keys(p, obj, "telemetry", keys) < 0 ||
-	     get_string(p, obj, "telemetry", "topic", false, &t->topic) < 0 ||
-	     get_string(p, obj, "telemetry", "status_topic", false, &t->status_topic) < 0 ||
+	    (config_check_keys(p, obj, "telemetry", keys) < 0 ||
+	     config_get_string(p, obj, "telemetry", "topic", false, &t->topic) < 0 ||
+	     config_get_string(p, obj, "telemetry", "status_topic", false, &t->status_topic) < 0 ||
 	     GET_INT(p, obj, "telemetry", "qos", 0, 1, t->qos) < 0 ||
 	     GET_INT(p, obj, "telemetry", "coalesce_ms", 0, 3600000, t->coalesce_ms) < 0 ||
 	     GET_INT(p, obj, "telemetry", "max_payload", 256, MQTT_MAX_PAYLOAD,
 		     t->max_payload) < 0 ||
-	     get_bool(p, obj, "telemetry", "all_things", &t->all_things) < 0))
+	     config_get_bool(p, obj, "telemetry", "all_things", &t->all_things) < 0))
 		return -1;
 	if (check_template(p, "telemetry.topic", t->topic) < 0 ||
 	    check_template(p, "telemetry.status_topic", t->status_topic) < 0)
@@ -525,15 +538,27 @@ static int parse_telemetry(struct parser *p, const cJSON *root, struct config *c
 	return 0;
 }
 
+int config_check_shadow_name(struct config_parser *p, const char *path, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len < 1 || len > 64 ||
+	    strspn(name, "$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789:_-") != len)
+		return config_fail(p, path, "\"%.64s\" is not a valid shadow name "
+				   "(1 to 64 of a-z A-Z 0-9 $ : _ -)", name);
+	return 0;
+}
+
 /* "named_shadows": {"<channel>": "<shadow name>", ...} */
-static int parse_named_shadows(struct parser *p, const cJSON *thing, const char *path,
+static int parse_named_shadows(struct config_parser *p, const cJSON *thing, const char *path,
 			       struct thing_config *t)
 {
 	const cJSON *map, *item;
 	char where[256];
 	size_t n;
 
-	if (get_object(p, thing, path, "named_shadows", &map) < 0)
+	if (config_get_object(p, thing, path, "named_shadows", &map) < 0)
 		return -1;
 	if (!map)
 		return 0;
@@ -541,30 +566,26 @@ static int parse_named_shadows(struct parser *p, const cJSON *thing, const char 
 	t->shadow_channels = calloc(n + 1, sizeof(char *));
 	t->shadow_names = calloc(n + 1, sizeof(char *));
 	if (!t->shadow_channels || !t->shadow_names)
-		return fail(p, path, "out of memory");
+		return config_fail(p, path, "out of memory");
 	cJSON_ArrayForEach(item, map) {
 		const char *ch = item->string, *name;
-		size_t len;
 
 		snprintf(where, sizeof(where), "%s.named_shadows.%s", path, ch);
 		if (!*ch || strlen(ch) > 31 ||
 		    strspn(ch, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			       "0123456789_-") != strlen(ch))
-			return fail(p, where, "not a channel name (1 to 31 of a-z A-Z 0-9 _ -)");
+			return config_fail(p, where,
+					   "not a channel name (1 to 31 of a-z A-Z 0-9 _ -)");
 		if (!cJSON_IsString(item))
-			return fail(p, where, "must be a string (a shadow name)");
+			return config_fail(p, where, "must be a string (a shadow name)");
 		name = item->valuestring;
-		len = strlen(name);
-		if (len < 1 || len > 64 ||
-		    strspn(name, "$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				 "0123456789:_-") != len)
-			return fail(p, where, "\"%.64s\" is not a valid shadow name "
-				    "(1 to 64 of a-z A-Z 0-9 $ : _ -)", name);
+		if (config_check_shadow_name(p, where, name) < 0)
+			return -1;
 		t->shadow_channels[t->num_named] = strdup(ch);
 		t->shadow_names[t->num_named] = strdup(name);
 		t->num_named++;
 		if (!t->shadow_channels[t->num_named - 1] || !t->shadow_names[t->num_named - 1])
-			return fail(p, where, "out of memory");
+			return config_fail(p, where, "out of memory");
 	}
 	return 0;
 }
@@ -577,7 +598,7 @@ const char *config_shadow_of(const struct thing_config *tc, const char *channel)
 	return "";
 }
 
-static int parse_shadow(struct parser *p, const cJSON *root, struct config *c)
+static int parse_shadow(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"enabled", "null_invalid_desired", "coalesce_ms", "sensor_interval_s", NULL,
@@ -588,19 +609,20 @@ static int parse_shadow(struct parser *p, const cJSON *root, struct config *c)
 	/* Each thing keeps its classic shadow unless told otherwise. */
 	s->enabled = true;
 	s->coalesce_ms = 100;
-	if (get_object(p, root, "", "shadow", &obj) < 0)
+	if (config_get_object(p, root, "", "shadow", &obj) < 0)
 		return -1;
 	if (obj &&
-	    (check_keys(p, obj, "shadow", keys) < 0 ||
-	     get_bool(p, obj, "shadow", "enabled", &s->enabled) < 0 ||
-	     get_bool(p, obj, "shadow", "null_invalid_desired", &s->null_invalid_desired) < 0 ||
+	    (config_check_keys(p, obj, "shadow", keys) < 0 ||
+	     config_get_bool(p, obj, "shadow", "enabled", &s->enabled) < 0 ||
+	     config_get_bool(p, obj, "shadow", "null_invalid_desired",
+			     &s->null_invalid_desired) < 0 ||
 	     GET_INT(p, obj, "shadow", "coalesce_ms", 0, 60000, s->coalesce_ms) < 0 ||
 	     GET_INT(p, obj, "shadow", "sensor_interval_s", 0, 86400, s->sensor_interval_s) < 0))
 		return -1;
 	return 0;
 }
 
-static int parse_things(struct parser *p, const cJSON *root, struct config *c)
+static int parse_things(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"kthing", "name", "telemetry", "coalesce_ms", "shadow", "named_shadows", NULL,
@@ -612,13 +634,13 @@ static int parse_things(struct parser *p, const cJSON *root, struct config *c)
 	if (!list)
 		return 0;
 	if (!cJSON_IsArray(list))
-		return fail(p, "things", "must be an array of objects");
+		return config_fail(p, "things", "must be an array of objects");
 	n = cJSON_GetArraySize(list);
 	if (n == 0)
 		return 0;
 	c->things = calloc(n, sizeof(*c->things));
 	if (!c->things)
-		return fail(p, "things", "out of memory");
+		return config_fail(p, "things", "out of memory");
 
 	cJSON_ArrayForEach(item, list) {
 		struct thing_config *t = &c->things[i];
@@ -626,50 +648,51 @@ static int parse_things(struct parser *p, const cJSON *root, struct config *c)
 
 		snprintf(path, sizeof(path), "things[%zu]", i);
 		if (!cJSON_IsObject(item))
-			return fail(p, path, "must be an object");
+			return config_fail(p, path, "must be an object");
 		t->telemetry = true;
 		t->coalesce_ms = -1;
 		t->shadow = true;
 		c->num_things = ++i;
-		if (check_keys(p, item, path, keys) < 0 ||
-		    get_string(p, item, path, "kthing", false, &t->kthing) < 0 ||
-		    get_string(p, item, path, "name", false, &t->name) < 0 ||
-		    get_bool(p, item, path, "telemetry", &t->telemetry) < 0 ||
-		    get_integer(p, item, path, "coalesce_ms", 0, 3600000, &t->coalesce_ms) < 0 ||
-		    get_bool(p, item, path, "shadow", &t->shadow) < 0 ||
+		if (config_check_keys(p, item, path, keys) < 0 ||
+		    config_get_string(p, item, path, "kthing", false, &t->kthing) < 0 ||
+		    config_get_string(p, item, path, "name", false, &t->name) < 0 ||
+		    config_get_bool(p, item, path, "telemetry", &t->telemetry) < 0 ||
+		    config_get_integer(p, item, path, "coalesce_ms", 0, 3600000,
+				       &t->coalesce_ms) < 0 ||
+		    config_get_bool(p, item, path, "shadow", &t->shadow) < 0 ||
 		    parse_named_shadows(p, item, path, t) < 0)
 			return -1;
 		if (!t->kthing) {
 			snprintf(where, sizeof(where), "%s.kthing", path);
-			return fail(p, where, "required");
+			return config_fail(p, where, "required");
 		}
 		snprintf(where, sizeof(where), "%s.kthing", path);
 		/* The kernel's names are at most KTHING_NAME_SIZE - 1 bytes. */
 		if (strlen(t->kthing) > 31)
-			return fail(p, where, "longer than 31 bytes, the kernel's limit");
+			return config_fail(p, where, "longer than 31 bytes, the kernel's limit");
 		if (!t->name) {
 			t->name = strdup(t->kthing);
 			if (!t->name)
-				return fail(p, where, "out of memory");
+				return config_fail(p, where, "out of memory");
 		}
 		snprintf(where, sizeof(where), "%s.name", path);
-		if (check_thing_name(p, where, t->name) < 0)
+		if (config_check_thing_name(p, where, t->name) < 0)
 			return -1;
 		for (size_t j = 0; j + 1 < i; j++) {
 			if (strcmp(c->things[j].kthing, t->kthing) == 0) {
 				snprintf(where, sizeof(where), "%s.kthing", path);
-				return fail(p, where, "duplicate \"%s\" (also things[%zu])",
-					    t->kthing, j);
+				return config_fail(p, where, "duplicate \"%s\" (also things[%zu])",
+						   t->kthing, j);
 			}
 			if (strcmp(c->things[j].name, t->name) == 0)
-				return fail(p, where, "duplicate \"%s\" (also things[%zu])",
-					    t->name, j);
+				return config_fail(p, where, "duplicate \"%s\" (also things[%zu])",
+						   t->name, j);
 		}
 	}
 	return 0;
 }
 
-static int parse_queue(struct parser *p, const cJSON *root, struct config *c)
+static int parse_queue(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = { "max_messages", "max_bytes", "state_dir", NULL };
 	struct queue_config *q = &c->queue;
@@ -677,21 +700,21 @@ static int parse_queue(struct parser *p, const cJSON *root, struct config *c)
 
 	q->max_messages = 10000;
 	q->max_bytes = 10 * 1024 * 1024;
-	if (get_object(p, root, "", "queue", &obj) < 0)
+	if (config_get_object(p, root, "", "queue", &obj) < 0)
 		return -1;
 	if (!obj)
 		return 0;
-	if (check_keys(p, obj, "queue", keys) < 0 ||
+	if (config_check_keys(p, obj, "queue", keys) < 0 ||
 	    GET_INT(p, obj, "queue", "max_messages", 1, 10000000, q->max_messages) < 0 ||
 	    GET_INT(p, obj, "queue", "max_bytes", 1024, (int64_t)1 << 40, q->max_bytes) < 0 ||
-	    get_string(p, obj, "queue", "state_dir", false, &q->state_dir) < 0)
+	    config_get_string(p, obj, "queue", "state_dir", false, &q->state_dir) < 0)
 		return -1;
 	if (q->state_dir && q->state_dir[0] != '/')
-		return fail(p, "queue.state_dir", "must be an absolute path");
+		return config_fail(p, "queue.state_dir", "must be an absolute path");
 	return 0;
 }
 
-static int parse_status(struct parser *p, const cJSON *root, struct config *c)
+static int parse_status(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"socket", "metrics_topic", "metrics_interval_s", NULL,
@@ -702,13 +725,13 @@ static int parse_status(struct parser *p, const cJSON *root, struct config *c)
 	s->socket = strdup(DEFAULT_STATUS_SOCKET);
 	s->metrics_interval_s = 60;
 	if (!s->socket)
-		return fail(p, "status.socket", "out of memory");
-	if (get_object(p, root, "", "status", &obj) < 0)
+		return config_fail(p, "status.socket", "out of memory");
+	if (config_get_object(p, root, "", "status", &obj) < 0)
 		return -1;
 	if (obj &&
-	    (check_keys(p, obj, "status", keys) < 0 ||
-	     get_string(p, obj, "status", "socket", true, &s->socket) < 0 ||
-	     get_string(p, obj, "status", "metrics_topic", false, &s->metrics_topic) < 0 ||
+	    (config_check_keys(p, obj, "status", keys) < 0 ||
+	     config_get_string(p, obj, "status", "socket", true, &s->socket) < 0 ||
+	     config_get_string(p, obj, "status", "metrics_topic", false, &s->metrics_topic) < 0 ||
 	     GET_INT(p, obj, "status", "metrics_interval_s", 1, 86400,
 		     s->metrics_interval_s) < 0))
 		return -1;
@@ -716,42 +739,43 @@ static int parse_status(struct parser *p, const cJSON *root, struct config *c)
 		free(s->socket);
 		s->socket = NULL;
 	} else if (s->socket[0] != '/') {
-		return fail(p, "status.socket", "must be an absolute path (or \"\" for none)");
+		return config_fail(p, "status.socket",
+				   "must be an absolute path (or \"\" for none)");
 	} else if (strlen(s->socket) >= 108) {
-		return fail(p, "status.socket", "longer than a Unix socket path can be "
-			    "(107 bytes)");
+		return config_fail(p, "status.socket", "longer than a Unix socket path can be "
+				   "(107 bytes)");
 	}
 	if (s->metrics_topic && check_template(p, "status.metrics_topic", s->metrics_topic) < 0)
 		return -1;
 	return 0;
 }
 
-static int parse_events(struct parser *p, const cJSON *root, struct config *c)
+static int parse_events(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = { "source", NULL };
 	const cJSON *obj;
 
 	c->events_source = strdup("netlink");
 	if (!c->events_source)
-		return fail(p, "events.source", "out of memory");
-	if (get_object(p, root, "", "events", &obj) < 0)
+		return config_fail(p, "events.source", "out of memory");
+	if (config_get_object(p, root, "", "events", &obj) < 0)
 		return -1;
-	if (obj && (check_keys(p, obj, "events", keys) < 0 ||
-		    get_string(p, obj, "events", "source", false, &c->events_source) < 0))
+	if (obj && (config_check_keys(p, obj, "events", keys) < 0 ||
+		    config_get_string(p, obj, "events", "source", false, &c->events_source) < 0))
 		return -1;
 	if (strcmp(c->events_source, "netlink") != 0 && strcmp(c->events_source, "-") != 0 &&
 	    c->events_source[0] != '/')
-		return fail(p, "events.source", "\"%s\" is neither \"netlink\", \"-\" (stdin) "
-			    "nor an absolute path", c->events_source);
+		return config_fail(p, "events.source", "\"%s\" is neither \"netlink\", "
+				   "\"-\" (stdin) nor an absolute path", c->events_source);
 	return 0;
 }
 
-static int default_thing_name(struct parser *p, struct config *c)
+static int default_thing_name(struct config_parser *p, struct config *c)
 {
 	char host[256];
 
 	if (c->thing_name)
-		return check_thing_name(p, "thing_name", c->thing_name);
+		return config_check_thing_name(p, "thing_name", c->thing_name);
 	/* One configured thing is the common device: it names the connection. */
 	if (c->num_things == 1) {
 		c->thing_name = strdup(c->things[0].name);
@@ -760,17 +784,17 @@ static int default_thing_name(struct parser *p, struct config *c)
 			host[0] = '\0';
 		host[sizeof(host) - 1] = '\0';
 		if (!config_valid_thing_name(host))
-			return fail(p, "thing_name", "required: the host name \"%s\" is not a "
-				    "valid thing name", host);
+			return config_fail(p, "thing_name", "required: the host name \"%s\" "
+					   "is not a valid thing name", host);
 		c->thing_name = strdup(host);
 	}
 	if (!c->thing_name)
-		return fail(p, "thing_name", "out of memory");
+		return config_fail(p, "thing_name", "out of memory");
 	return 0;
 }
 
 /* Write the command-line overrides into the tree before validation. */
-static int apply_overrides(struct parser *p, cJSON *root, const struct config_overrides *ov)
+static int apply_overrides(struct config_parser *p, cJSON *root, const struct config_overrides *ov)
 {
 	const struct {
 		const char *section, *key, *value;
@@ -794,13 +818,13 @@ static int apply_overrides(struct parser *p, cJSON *root, const struct config_ov
 			if (!obj)
 				obj = cJSON_AddObjectToObject(root, items[i].section);
 			if (!obj)
-				return fail(p, items[i].section, "out of memory");
+				return config_fail(p, items[i].section, "out of memory");
 			if (!cJSON_IsObject(obj))
-				return fail(p, items[i].section, "must be an object");
+				return config_fail(p, items[i].section, "must be an object");
 		}
 		value = cJSON_CreateString(items[i].value);
 		if (!value)
-			return fail(p, items[i].key, "out of memory");
+			return config_fail(p, items[i].key, "out of memory");
 		if (cJSON_GetObjectItemCaseSensitive(obj, items[i].key))
 			cJSON_ReplaceItemInObjectCaseSensitive(obj, items[i].key, value);
 		else
@@ -824,7 +848,7 @@ static void json_error_position(const char *text, size_t len, const char *at,
 	}
 }
 
-static int parse_root(struct parser *p, cJSON *root, struct config *c)
+static int parse_root(struct config_parser *p, cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
 		"thing_name", "broker", "reconnect", "telemetry", "things", "queue",
@@ -834,9 +858,9 @@ static int parse_root(struct parser *p, cJSON *root, struct config *c)
 
 	c->shutdown_timeout_ms = 5000;
 	if (!cJSON_IsObject(root))
-		return fail(p, "(top level)", "must be an object");
-	if (check_keys(p, root, "", keys) < 0 ||
-	    get_string(p, root, "", "thing_name", false, &c->thing_name) < 0 ||
+		return config_fail(p, "(top level)", "must be an object");
+	if (config_check_keys(p, root, "", keys) < 0 ||
+	    config_get_string(p, root, "", "thing_name", false, &c->thing_name) < 0 ||
 	    parse_broker(p, root, c) < 0 ||
 	    parse_reconnect(p, root, c) < 0 ||
 	    parse_telemetry(p, root, c) < 0 ||
@@ -845,26 +869,26 @@ static int parse_root(struct parser *p, cJSON *root, struct config *c)
 	    parse_status(p, root, c) < 0 ||
 	    parse_events(p, root, c) < 0 ||
 	    parse_shadow(p, root, c) < 0 ||
-	    get_string(p, root, "", "log_level", false, &c->log_level) < 0 ||
+	    config_get_string(p, root, "", "log_level", false, &c->log_level) < 0 ||
 	    GET_INT(p, root, "", "shutdown_timeout_ms", 0, 600000, c->shutdown_timeout_ms) < 0 ||
 	    default_thing_name(p, c) < 0 ||
 	    rules_config_parse(cJSON_GetObjectItemCaseSensitive(root, "rules"), c, &c->rules,
 			       p->err, p->errlen) < 0)
 		return -1;
 	if (!c->log_level && !(c->log_level = strdup("info")))
-		return fail(p, "log_level", "out of memory");
+		return config_fail(p, "log_level", "out of memory");
 	if (log_level_from_name(c->log_level, &level) < 0)
-		return fail(p, "log_level", "unknown level \"%s\" "
-			    "(error, warning, notice, info, debug)", c->log_level);
+		return config_fail(p, "log_level", "unknown level \"%s\" "
+				   "(error, warning, notice, info, debug)", c->log_level);
 	if (!c->broker.client_id && !(c->broker.client_id = strdup(c->thing_name)))
-		return fail(p, "broker.client_id", "out of memory");
+		return config_fail(p, "broker.client_id", "out of memory");
 	return 0;
 }
 
 int config_parse(const char *text, size_t len, const struct config_overrides *ov,
 		 unsigned int flags, struct config *config, char *err, size_t errlen)
 {
-	struct parser p = { .flags = flags, .err = err, .errlen = errlen };
+	struct config_parser p = { .flags = flags, .err = err, .errlen = errlen };
 	static const struct config_overrides none;
 	const char *end = NULL;
 	cJSON *root;

@@ -5,12 +5,12 @@
  * reload refuse a bad rule instead of disabling it at run time.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "config_parse.h"
 #include "log.h"
 #include "../rules/rule.h"
 #include "rules_config.h"
@@ -19,23 +19,9 @@
 #define KTHING_NAME_MAX	31
 
 struct parse {
-	const struct config *config;
-	char *err;
-	size_t errlen;
+	struct config_parser cp;	/* where problems are reported */
+	const struct config *config;	/* the other sections, parsed */
 };
-
-__attribute__((format(printf, 3, 4)))
-static int fail(struct parse *p, const char *path, const char *fmt, ...)
-{
-	char problem[CONFIG_ERROR_SIZE];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(problem, sizeof(problem), fmt, ap);
-	va_end(ap);
-	snprintf(p->err, p->errlen, "%s: %s", path, problem);
-	return -1;
-}
 
 const char *rules_input_name(enum rules_input input)
 {
@@ -54,57 +40,26 @@ const char *rules_action_name(enum rules_action_kind kind)
 	return names[kind];
 }
 
-static int check_keys(struct parse *p, const cJSON *obj, const char *path,
-		      const char *const *known)
+/* The string member @key of @obj, which must be there. */
+static int get_required_string(struct parse *p, const cJSON *obj, const char *path,
+			       const char *key, char **out)
 {
-	const cJSON *item, *other;
-
-	cJSON_ArrayForEach(item, obj) {
-		const char *const *k;
-
-		for (k = known; *k && strcmp(*k, item->string) != 0; k++)
-			;
-		if (!*k)
-			return fail(p, path, "unknown key \"%s\"", item->string);
-		for (other = item->next; other; other = other->next)
-			if (strcmp(item->string, other->string) == 0)
-				return fail(p, path, "\"%s\" given more than once",
-					    item->string);
-	}
-	return 0;
-}
-
-/* A string member, required or not; *out is NULL when absent. */
-static int get_string(struct parse *p, const cJSON *obj, const char *path, const char *key,
-		      bool required, char **out)
-{
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	*out = NULL;
-	if (!item) {
-		if (required)
-			return fail(p, path, "\"%s\" is required", key);
-		return 0;
-	}
-	if (!cJSON_IsString(item))
-		return fail(p, path, "\"%s\" must be a string", key);
-	if (!*item->valuestring)
-		return fail(p, path, "\"%s\" must not be empty", key);
-	*out = strdup(item->valuestring);
-	if (!*out)
-		return fail(p, path, "out of memory");
-	return 0;
+	if (config_require(&p->cp, obj, path, key) < 0)
+		return -1;
+	return config_get_string(&p->cp, obj, path, key, false, out);
 }
 
 static int compile_template(struct parse *p, const char *path, const char *key,
 			    const char *text, struct rule_template **out)
 {
 	struct rule_error e;
+	char where[160];
 
 	*out = rule_template_compile(text, &e);
-	if (!*out)
-		return fail(p, path, "\"%s\": %s", key, e.message);
-	return 0;
+	if (*out)
+		return 0;
+	config_join(where, sizeof(where), path, key);
+	return config_fail(&p->cp, where, "%s", e.message);
 }
 
 static int parse_set(struct parse *p, const cJSON *obj, const char *path,
@@ -112,55 +67,56 @@ static int parse_set(struct parse *p, const cJSON *obj, const char *path,
 {
 	static const char *const keys[] = { "thing", "channel", "value", NULL };
 	const cJSON *value = cJSON_GetObjectItemCaseSensitive(obj, "value");
+	char thing[160], channel[160], where[160];
 	struct rule_error e;
 	char *text;
 
-	if (check_keys(p, obj, path, keys) < 0 ||
-	    get_string(p, obj, path, "thing", false, &a->thing) < 0 ||
-	    get_string(p, obj, path, "channel", true, &a->channel) < 0)
+	config_join(thing, sizeof(thing), path, "thing");
+	config_join(channel, sizeof(channel), path, "channel");
+	config_join(where, sizeof(where), path, "value");
+	if (config_check_keys(&p->cp, obj, path, keys) < 0 ||
+	    config_get_string(&p->cp, obj, path, "thing", false, &a->thing) < 0 ||
+	    get_required_string(p, obj, path, "channel", &a->channel) < 0)
 		return -1;
 	if (!a->thing) {
 		/* One thing configured is the common device: it is meant. */
 		if (p->config->num_things != 1)
-			return fail(p, path, "\"thing\" is required when things[] does not "
-				    "list exactly one thing");
+			return config_fail(&p->cp, thing, "required when things[] does not "
+					   "list exactly one thing");
 		a->thing = strdup(p->config->things[0].kthing);
 		if (!a->thing)
-			return fail(p, path, "out of memory");
+			return config_fail(&p->cp, thing, "out of memory");
 	}
 	if (strlen(a->thing) > KTHING_NAME_MAX)
-		return fail(p, path, "\"thing\" is longer than %d bytes", KTHING_NAME_MAX);
+		return config_fail(&p->cp, thing, "longer than %d bytes", KTHING_NAME_MAX);
 	if (strlen(a->channel) > KTHING_NAME_MAX)
-		return fail(p, path, "\"channel\" is longer than %d bytes", KTHING_NAME_MAX);
-	if (!value)
-		return fail(p, path, "\"value\" is required");
+		return config_fail(&p->cp, channel, "longer than %d bytes", KTHING_NAME_MAX);
+	if (config_require(&p->cp, obj, path, "value") < 0)
+		return -1;
 	/* A string is an expression on the SELECT result; true or 2.5 a constant. */
 	if (cJSON_IsString(value))
 		text = strdup(value->valuestring);
 	else if (cJSON_IsBool(value) || cJSON_IsNumber(value))
 		text = cJSON_PrintUnformatted(value);
 	else
-		return fail(p, path, "\"value\" must be an expression (a string), a number, "
-			    "true or false");
+		return config_fail(&p->cp, where, "must be an expression (a string), a number, "
+				   "true or false");
 	if (!text)
-		return fail(p, path, "out of memory");
+		return config_fail(&p->cp, where, "out of memory");
 	a->value = rule_expr_compile(text, &e);
 	free(text);
 	if (!a->value)
-		return fail(p, path, "\"value\": %s", e.message);
+		return config_fail(&p->cp, where, "%s", e.message);
 	return 0;
 }
 
 static int parse_qos(struct parse *p, const cJSON *obj, const char *path, int *qos)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, "qos");
+	int64_t v = 1;
 
-	*qos = 1;
-	if (!item)
-		return 0;
-	if (!cJSON_IsNumber(item) || (item->valuedouble != 0 && item->valuedouble != 1))
-		return fail(p, path, "\"qos\" must be 0 or 1");
-	*qos = item->valueint;
+	if (config_get_integer(&p->cp, obj, path, "qos", 0, 1, &v) < 0)
+		return -1;
+	*qos = (int)v;
 	return 0;
 }
 
@@ -168,54 +124,47 @@ static int parse_republish(struct parse *p, const cJSON *obj, const char *path,
 			   struct rules_action *a)
 {
 	static const char *const keys[] = { "topic", "qos", NULL };
+	char where[160];
 	const char *why;
 
-	if (check_keys(p, obj, path, keys) < 0 ||
-	    get_string(p, obj, path, "topic", true, &a->topic_text) < 0 ||
+	if (config_check_keys(&p->cp, obj, path, keys) < 0 ||
+	    get_required_string(p, obj, path, "topic", &a->topic_text) < 0 ||
 	    parse_qos(p, obj, path, &a->qos) < 0 ||
 	    compile_template(p, path, "topic", a->topic_text, &a->topic) < 0)
 		return -1;
+	config_join(where, sizeof(where), path, "topic");
 	if (rule_template_is_constant(a->topic) &&
 	    (why = rule_topic_name_invalid(a->topic_text)))
-		return fail(p, path, "\"topic\" \"%s\": %s", a->topic_text, why);
+		return config_fail(&p->cp, where, "\"%s\": %s", a->topic_text, why);
 	return 0;
-}
-
-static bool valid_shadow_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len >= 1 && len <= 64 &&
-	       strspn(name, "$abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789:_-") == len;
 }
 
 static int parse_shadow(struct parse *p, const cJSON *obj, const char *path,
 			struct rules_action *a)
 {
 	static const char *const keys[] = { "thing", "name", "qos", NULL };
-	char *thing, *name;
-	int rc;
+	char *thing = NULL, *name = NULL;
+	char where[160];
+	int rc = -1;
 
-	if (check_keys(p, obj, path, keys) < 0 ||
-	    get_string(p, obj, path, "thing", false, &thing) < 0)
-		return -1;
-	if (get_string(p, obj, path, "name", false, &name) < 0 ||
-	    parse_qos(p, obj, path, &a->qos) < 0) {
-		free(thing);
-		return -1;
-	}
-	rc = 0;
-	if (thing && !config_valid_thing_name(thing))
-		rc = fail(p, path, "\"thing\" \"%s\" is not a valid thing name "
-			  "(1 to 128 of a-z A-Z 0-9 : _ -)", thing);
-	else if (name && !valid_shadow_name(name))
-		rc = fail(p, path, "\"name\" \"%s\" is not a valid shadow name "
-			  "(1 to 64 of a-z A-Z 0-9 $ : _ -)", name);
-	else if (asprintf(&a->topic_text, "$aws/things/%s/shadow%s%s/update",
-			  thing ? thing : p->config->thing_name, name ? "/name/" : "",
-			  name ? name : "") < 0)
-		rc = fail(p, path, "out of memory");
+	if (config_check_keys(&p->cp, obj, path, keys) < 0 ||
+	    config_get_string(&p->cp, obj, path, "thing", false, &thing) < 0 ||
+	    config_get_string(&p->cp, obj, path, "name", false, &name) < 0 ||
+	    parse_qos(p, obj, path, &a->qos) < 0)
+		goto out;
+	config_join(where, sizeof(where), path, "thing");
+	if (thing && config_check_thing_name(&p->cp, where, thing) < 0)
+		goto out;
+	config_join(where, sizeof(where), path, "name");
+	if (name && config_check_shadow_name(&p->cp, where, name) < 0)
+		goto out;
+	if (asprintf(&a->topic_text, "$aws/things/%s/shadow%s%s/update",
+		     thing ? thing : p->config->thing_name, name ? "/name/" : "",
+		     name ? name : "") < 0)
+		config_fail(&p->cp, path, "out of memory");
+	else
+		rc = 0;
+out:
 	free(thing);
 	free(name);
 	return rc;
@@ -226,20 +175,22 @@ static int parse_log(struct parse *p, const cJSON *obj, const char *path,
 {
 	static const char *const keys[] = { "message", "level", NULL };
 	enum log_level level = LOG_LEVEL_NOTICE;
-	char *message, *name;
+	char *message = NULL, *name = NULL;
+	char where[160];
 
-	if (check_keys(p, obj, path, keys) < 0 ||
-	    get_string(p, obj, path, "level", false, &name) < 0)
+	if (config_check_keys(&p->cp, obj, path, keys) < 0 ||
+	    config_get_string(&p->cp, obj, path, "level", false, &name) < 0)
 		return -1;
 	if (name && log_level_from_name(name, &level) < 0) {
-		fail(p, path, "\"level\": unknown level \"%s\" "
-		     "(error, warning, notice, info, debug)", name);
+		config_join(where, sizeof(where), path, "level");
+		config_fail(&p->cp, where, "unknown level \"%s\" "
+			    "(error, warning, notice, info, debug)", name);
 		free(name);
 		return -1;
 	}
 	free(name);
 	a->level = level;
-	if (get_string(p, obj, path, "message", false, &message) < 0)
+	if (config_get_string(&p->cp, obj, path, "message", false, &message) < 0)
 		return -1;
 	if (message && compile_template(p, path, "message", message, &a->message) < 0) {
 		free(message);
@@ -267,8 +218,8 @@ static int parse_action(struct parse *p, const cJSON *item, const char *path,
 	char where[160];
 
 	if (!cJSON_IsObject(item) || cJSON_GetArraySize(item) != 1)
-		return fail(p, path, "must be an object with one key: set, republish, "
-			    "shadow or log");
+		return config_fail(&p->cp, path, "must be an object with one key: set, republish, "
+				   "shadow or log");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (strcmp(item->child->string, kinds[i].name) != 0)
 			continue;
@@ -276,13 +227,13 @@ static int parse_action(struct parse *p, const cJSON *item, const char *path,
 		a->kind = kinds[i].kind;
 		a->path = strdup(where);
 		if (!a->path)
-			return fail(p, where, "out of memory");
+			return config_fail(&p->cp, where, "out of memory");
 		if (!cJSON_IsObject(item->child))
-			return fail(p, where, "must be an object");
+			return config_fail(&p->cp, where, "must be an object");
 		return kinds[i].parse(p, item->child, where, a);
 	}
-	return fail(p, path, "unknown action \"%s\" (set, republish, shadow or log)",
-		    item->child->string);
+	return config_fail(&p->cp, path, "unknown action \"%s\" (set, republish, shadow or log)",
+			   item->child->string);
 }
 
 static bool valid_rule_name(const char *name)
@@ -336,25 +287,27 @@ static int parse_input(struct parse *p, const cJSON *obj, const char *path,
 	const char *from = rule_topic_filter(r->rule);
 	char *tele = telemetry_filter(p->config->telemetry.topic);
 	char *input = NULL;
+	char where[96];
 	bool reaches;
 	int rc = 0;
 
+	config_join(where, sizeof(where), path, "input");
 	if (!tele)
-		return fail(p, path, "out of memory");
+		return config_fail(&p->cp, where, "out of memory");
 	reaches = rule_topic_filters_intersect(from, tele);
 	r->input = reaches ? RULES_INPUT_TELEMETRY : RULES_INPUT_BROKER;
-	if (get_string(p, obj, path, "input", false, &input) < 0) {
+	if (config_get_string(&p->cp, obj, path, "input", false, &input) < 0) {
 		rc = -1;
 	} else if (!input) {
 		/* The default: telemetry when FROM can match it, else the broker. */
 	} else if (strcmp(input, "broker") == 0) {
 		r->input = RULES_INPUT_BROKER;
 	} else if (strcmp(input, "telemetry") != 0) {
-		rc = fail(p, path, "\"input\": \"%s\" is neither \"telemetry\" nor \"broker\"",
-			  input);
+		rc = config_fail(&p->cp, where, "\"%s\" is neither \"telemetry\" nor "
+				 "\"broker\"", input);
 	} else if (!reaches) {
-		rc = fail(p, path, "\"input\" is telemetry, but FROM '%s' matches no telemetry "
-			  "topic ('%s')", from, tele);
+		rc = config_fail(&p->cp, where, "\"telemetry\", but FROM '%s' matches no "
+				 "telemetry topic ('%s')", from, tele);
 	}
 	free(input);
 	free(tele);
@@ -369,39 +322,39 @@ static int parse_rule(struct parse *p, const cJSON *obj, size_t index, struct ru
 	const cJSON *actions, *item;
 	char path[64], where[96];
 	struct rule_error e;
-	char *sql;
+	char *sql = NULL;
 	size_t i = 0;
 
 	snprintf(path, sizeof(path), "rules[%zu]", index);
 	if (!cJSON_IsObject(obj))
-		return fail(p, path, "must be an object");
-	if (check_keys(p, obj, path, keys) < 0 ||
-	    get_string(p, obj, path, "name", true, &r->name) < 0)
+		return config_fail(&p->cp, path, "must be an object");
+	if (config_check_keys(&p->cp, obj, path, keys) < 0 ||
+	    get_required_string(p, obj, path, "name", &r->name) < 0)
 		return -1;
 	snprintf(where, sizeof(where), "%s.name", path);
 	if (!valid_rule_name(r->name))
-		return fail(p, where, "\"%.64s\" is not a valid rule name "
-			    "(1 to 128 of a-z A-Z 0-9 _ -)", r->name);
+		return config_fail(&p->cp, where, "\"%.64s\" is not a valid rule name "
+				   "(1 to 128 of a-z A-Z 0-9 _ -)", r->name);
 
-	if (get_string(p, obj, path, "sql", true, &sql) < 0)
+	if (get_required_string(p, obj, path, "sql", &sql) < 0)
 		return -1;
 	r->rule = rule_compile(sql, &e);
 	free(sql);
 	snprintf(where, sizeof(where), "%s.sql", path);
 	if (!r->rule)
-		return fail(p, where, "rule \"%s\": %s", r->name, e.message);
+		return config_fail(&p->cp, where, "rule \"%s\": %s", r->name, e.message);
 	if (parse_input(p, obj, path, r) < 0)
 		return -1;
 
 	actions = cJSON_GetObjectItemCaseSensitive(obj, "actions");
 	snprintf(where, sizeof(where), "%s.actions", path);
 	if (!cJSON_IsArray(actions) || cJSON_GetArraySize(actions) < 1)
-		return fail(p, where, "required: an array of one or more actions");
+		return config_fail(&p->cp, where, "required: an array of one or more actions");
 	if (cJSON_GetArraySize(actions) > RULES_MAX_ACTIONS)
-		return fail(p, where, "more than %d actions", RULES_MAX_ACTIONS);
+		return config_fail(&p->cp, where, "more than %d actions", RULES_MAX_ACTIONS);
 	r->actions = calloc(cJSON_GetArraySize(actions), sizeof(*r->actions));
 	if (!r->actions)
-		return fail(p, where, "out of memory");
+		return config_fail(&p->cp, where, "out of memory");
 	cJSON_ArrayForEach(item, actions) {
 		snprintf(where, sizeof(where), "%s.actions[%zu]", path, i);
 		r->num_actions = ++i;
@@ -414,7 +367,7 @@ static int parse_rule(struct parse *p, const cJSON *obj, size_t index, struct ru
 		snprintf(where, sizeof(where), "%s.error_action", path);
 		r->error_action = calloc(1, sizeof(*r->error_action));
 		if (!r->error_action)
-			return fail(p, where, "out of memory");
+			return config_fail(&p->cp, where, "out of memory");
 		if (parse_action(p, item, where, r->error_action) < 0)
 			return -1;
 	}
@@ -534,7 +487,7 @@ static int loop_guard(struct parse *p, struct rules_config *rc)
 
 	t = rc->leads_to = calloc(n * n, sizeof(*t));
 	if (!t)
-		return fail(p, "rules", "out of memory");
+		return config_fail(&p->cp, "rules", "out of memory");
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++)
 			t[i * n + j] = rule_reaches(p, &rc->rules[i], &rc->rules[j], NULL, 0);
@@ -554,18 +507,20 @@ static int loop_guard(struct parse *p, struct rules_config *rc)
 			continue;
 		a = rule_reaches(p, r, r, filter, sizeof(filter));
 		if (a)
-			return fail(p, a->path, "publishes to '%s', which this rule's own FROM "
-				    "'%s' matches: rule \"%s\" would trigger itself", filter,
-				    rule_topic_filter(r->rule), r->name);
+			return config_fail(&p->cp, a->path, "publishes to '%s', which this "
+					   "rule's own FROM '%s' matches: rule \"%s\" would "
+					   "trigger itself", filter, rule_topic_filter(r->rule),
+					   r->name);
 		for (size_t j = 0; j < n; j++) {
 			if (j == i || !t[j * n + i])
 				continue;
 			a = rule_reaches(p, r, &rc->rules[j], filter, sizeof(filter));
 			if (!a)
 				continue;
-			return fail(p, a->path, "publishes to '%s', which rule \"%s\" (rules[%zu]) "
-				    "takes in, and its actions lead back to rule \"%s\": a loop",
-				    filter, rc->rules[j].name, j, r->name);
+			return config_fail(&p->cp, a->path, "publishes to '%s', which rule "
+					   "\"%s\" (rules[%zu]) takes in, and its actions lead "
+					   "back to rule \"%s\": a loop", filter,
+					   rc->rules[j].name, j, r->name);
 		}
 	}
 	return 0;
@@ -576,7 +531,7 @@ static int loop_guard(struct parse *p, struct rules_config *rc)
 int rules_config_parse(const cJSON *list, const struct config *config,
 		       struct rules_config **out, char *err, size_t errlen)
 {
-	struct parse p = { .config = config, .err = err, .errlen = errlen };
+	struct parse p = { .cp = { .err = err, .errlen = errlen }, .config = config };
 	struct rules_config *rc;
 	const cJSON *item;
 	size_t i = 0, n;
@@ -585,16 +540,16 @@ int rules_config_parse(const cJSON *list, const struct config *config,
 	if (!list)
 		return 0;
 	if (!cJSON_IsArray(list))
-		return fail(&p, "rules", "must be an array of rules");
+		return config_fail(&p.cp, "rules", "must be an array of rules");
 	n = cJSON_GetArraySize(list);
 	if (n == 0)
 		return 0;
 	if (n > RULES_MAX)
-		return fail(&p, "rules", "more than %d rules", RULES_MAX);
+		return config_fail(&p.cp, "rules", "more than %d rules", RULES_MAX);
 	rc = calloc(1, sizeof(*rc));
 	if (!rc || !(rc->rules = calloc(n, sizeof(*rc->rules)))) {
 		free(rc);
-		return fail(&p, "rules", "out of memory");
+		return config_fail(&p.cp, "rules", "out of memory");
 	}
 	cJSON_ArrayForEach(item, list) {
 		rc->num_rules = ++i;
@@ -606,8 +561,8 @@ int rules_config_parse(const cJSON *list, const struct config *config,
 			if (strcmp(rc->rules[j].name, rc->rules[i - 1].name) != 0)
 				continue;
 			snprintf(where, sizeof(where), "rules[%zu].name", i - 1);
-			fail(&p, where, "duplicate \"%s\" (also rules[%zu])",
-			     rc->rules[j].name, j);
+			config_fail(&p.cp, where, "duplicate \"%s\" (also rules[%zu])",
+				    rc->rules[j].name, j);
 			goto fail;
 		}
 	}
