@@ -227,16 +227,28 @@ static void on_sent5(void *context, MQTTAsync_successData5 *data)
 	post_simple(context, EV_SENT, data ? data->token : 0, 0, NULL);
 }
 
+/* A publish, subscribe or unsubscribe request failed. */
+static void post_failure(void *context, enum event_type type, const MQTTAsync_failureData *data)
+{
+	post_simple(context, type, data ? data->token : 0, data ? data->code : 0,
+		    data ? data->message : NULL);
+}
+
+static void post_failure5(void *context, enum event_type type,
+			  const MQTTAsync_failureData5 *data)
+{
+	post_simple(context, type, data ? data->token : 0, data ? data->code : 0,
+		    data ? data->message : NULL);
+}
+
 static void on_send_failed(void *context, MQTTAsync_failureData *data)
 {
-	post_simple(context, EV_SEND_FAILED, data ? data->token : 0,
-		    data ? data->code : 0, data ? data->message : NULL);
+	post_failure(context, EV_SEND_FAILED, data);
 }
 
 static void on_send_failed5(void *context, MQTTAsync_failureData5 *data)
 {
-	post_simple(context, EV_SEND_FAILED, data ? data->token : 0,
-		    data ? data->code : 0, data ? data->message : NULL);
+	post_failure5(context, EV_SEND_FAILED, data);
 }
 
 static void on_subscribed(void *context, MQTTAsync_successData *data)
@@ -254,14 +266,12 @@ static void on_subscribed5(void *context, MQTTAsync_successData5 *data)
 
 static void on_subscribe_failed(void *context, MQTTAsync_failureData *data)
 {
-	post_simple(context, EV_SUBSCRIBE_FAILED, data ? data->token : 0,
-		    data ? data->code : 0, data ? data->message : NULL);
+	post_failure(context, EV_SUBSCRIBE_FAILED, data);
 }
 
 static void on_subscribe_failed5(void *context, MQTTAsync_failureData5 *data)
 {
-	post_simple(context, EV_SUBSCRIBE_FAILED, data ? data->token : 0,
-		    data ? data->code : 0, data ? data->message : NULL);
+	post_failure5(context, EV_SUBSCRIBE_FAILED, data);
 }
 
 static void on_unsubscribed(void *context, MQTTAsync_successData *data)
@@ -278,15 +288,31 @@ static void on_unsubscribed5(void *context, MQTTAsync_successData5 *data)
 
 static void on_unsubscribe_failed(void *context, MQTTAsync_failureData *data)
 {
-	post_simple(context, EV_UNSUBSCRIBE_FAILED, data ? data->token : 0,
-		    data ? data->code : 0, data ? data->message : NULL);
+	post_failure(context, EV_UNSUBSCRIBE_FAILED, data);
 }
 
 static void on_unsubscribe_failed5(void *context, MQTTAsync_failureData5 *data)
 {
-	post_simple(context, EV_UNSUBSCRIBE_FAILED, data ? data->token : 0,
-		    data ? data->code : 0, data ? data->message : NULL);
+	post_failure5(context, EV_UNSUBSCRIBE_FAILED, data);
 }
+
+/* How the broker's answer to one kind of request comes back. */
+struct answer_callbacks {
+	MQTTAsync_onSuccess *success;
+	MQTTAsync_onFailure *failure;
+	MQTTAsync_onSuccess5 *success5;
+	MQTTAsync_onFailure5 *failure5;
+};
+
+static const struct answer_callbacks publish_answers = {
+	on_sent, on_send_failed, on_sent5, on_send_failed5,
+};
+static const struct answer_callbacks subscribe_answers = {
+	on_subscribed, on_subscribe_failed, on_subscribed5, on_subscribe_failed5,
+};
+static const struct answer_callbacks unsubscribe_answers = {
+	on_unsubscribed, on_unsubscribe_failed, on_unsubscribed5, on_unsubscribe_failed5,
+};
 
 /* OpenSSL's errors during a handshake: the reason a TLS connection failed. */
 static int on_tls_error(const char *str, size_t len, void *context)
@@ -328,6 +354,23 @@ static int on_tls_error(const char *str, size_t len, void *context)
 static bool is_v5(const struct mqtt *m)
 {
 	return m->config->broker.protocol == 5;
+}
+
+/* Options for a request whose answer reaches this client's session. */
+static MQTTAsync_responseOptions response_options(const struct mqtt *m,
+						  const struct answer_callbacks *cb)
+{
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+
+	ro.context = m->session;
+	if (is_v5(m)) {
+		ro.onSuccess5 = cb->success5;
+		ro.onFailure5 = cb->failure5;
+	} else {
+		ro.onSuccess = cb->success;
+		ro.onFailure = cb->failure;
+	}
+	return ro;
 }
 
 static void set_last_error(struct mqtt *m, const char *error)
@@ -574,17 +617,9 @@ static void handle_connect_failed(struct mqtt *m, const struct event *ev)
 
 static int subscribe_one(struct mqtt *m, struct subscription *s)
 {
-	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+	MQTTAsync_responseOptions ro = response_options(m, &subscribe_answers);
 	int rc;
 
-	ro.context = m->session;
-	if (is_v5(m)) {
-		ro.onSuccess5 = on_subscribed5;
-		ro.onFailure5 = on_subscribe_failed5;
-	} else {
-		ro.onSuccess = on_subscribed;
-		ro.onFailure = on_subscribe_failed;
-	}
 	rc = MQTTAsync_subscribe(m->client, s->filter, s->qos, &ro);
 	if (rc != MQTTASYNC_SUCCESS) {
 		log_error("cannot subscribe to %s: %s", s->filter, MQTTAsync_strerror(rc));
@@ -596,17 +631,9 @@ static int subscribe_one(struct mqtt *m, struct subscription *s)
 
 static void unsubscribe_one(struct mqtt *m, struct dropped_filter *d)
 {
-	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+	MQTTAsync_responseOptions ro = response_options(m, &unsubscribe_answers);
 	int rc;
 
-	ro.context = m->session;
-	if (is_v5(m)) {
-		ro.onSuccess5 = on_unsubscribed5;
-		ro.onFailure5 = on_unsubscribe_failed5;
-	} else {
-		ro.onSuccess = on_unsubscribed;
-		ro.onFailure = on_unsubscribe_failed;
-	}
 	rc = MQTTAsync_unsubscribe(m->client, d->filter, &ro);
 	if (rc != MQTTASYNC_SUCCESS) {
 		log_error("cannot unsubscribe from %s: %s", d->filter, MQTTAsync_strerror(rc));
@@ -1016,7 +1043,7 @@ int mqtt_add_connect_hook(struct mqtt *m, mqtt_connect_cb cb, void *arg)
 int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t len,
 		 int qos, bool retained, mqtt_done_cb done, void *arg, uint64_t cookie)
 {
-	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+	MQTTAsync_responseOptions ro = response_options(m, &publish_answers);
 	MQTTAsync_message msg = MQTTAsync_message_initializer;
 	struct pending *p;
 	int rc;
@@ -1031,14 +1058,6 @@ int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t 
 	msg.payloadlen = (int)len;
 	msg.qos = qos;
 	msg.retained = retained;
-	ro.context = m->session;
-	if (is_v5(m)) {
-		ro.onSuccess5 = on_sent5;
-		ro.onFailure5 = on_send_failed5;
-	} else {
-		ro.onSuccess = on_sent;
-		ro.onFailure = on_send_failed;
-	}
 	rc = MQTTAsync_sendMessage(m->client, topic, &msg, &ro);
 	if (rc != MQTTASYNC_SUCCESS) {
 		free(p);
