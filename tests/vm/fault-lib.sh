@@ -210,7 +210,7 @@ wait_until() {
 	shift
 	while ((SECONDS < end)); do
 		"$@" && return 0
-		sleep 0.1
+		sleep "$KTHING_VM_POLL_S"
 	done
 	"$@"
 }

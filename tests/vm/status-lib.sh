@@ -24,7 +24,7 @@ wait_status() {
 		v=$(status_value "$1" "$2" 2>/dev/null)
 		[ "$v" = "$3" ] && return 0
 		((SECONDS < end)) || break
-		sleep 0.1
+		sleep "$KTHING_VM_POLL_S"
 	done
 	echo "# $2 is $v, expected $3" >&2
 	return 1
@@ -36,7 +36,7 @@ wait_status_min() {
 		v=$(status_value "$1" "$2" 2>/dev/null)
 		[ -n "$v" ] && [ "$v" -ge "$3" ] 2>/dev/null && return 0
 		((SECONDS < end)) || break
-		sleep 0.1
+		sleep "$KTHING_VM_POLL_S"
 	done
 	echo "# $2 is $v, expected at least $3" >&2
 	return 1

@@ -7,6 +7,10 @@
 # only how long it waits before giving up.
 
 : "${KTHING_VM_TIME_SCALE:=1}"
+# The pause between two looks at a condition: 0.1 s, scaled. A look starts
+# processes (status_read, jq), which a debug kernel makes dear enough that
+# looking ten times a second takes the CPU from what is being waited for.
+KTHING_VM_POLL_S=$((KTHING_VM_TIME_SCALE / 10)).$((KTHING_VM_TIME_SCALE % 10))
 
 # scaled SECONDS: a deadline of SECONDS on Debian's kernel, for this one.
 scaled() {
