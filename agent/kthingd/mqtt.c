@@ -130,13 +130,16 @@ static void post(struct session *s, struct event *ev)
 {
 	struct mqtt *m = s->m;
 	uint64_t one = 1;
+	bool was_empty;
 
 	ev->generation = s->generation;
 	pthread_mutex_lock(&m->lock);
+	was_empty = !m->events;
 	*m->events_tail = ev;
 	m->events_tail = &ev->next;
 	pthread_mutex_unlock(&m->lock);
-	if (write(m->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+	/* The loop takes the whole list at each wake-up: wake it once per batch. */
+	if (was_empty && write(m->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 		log_error("eventfd write: %s", strerror(errno));
 }
 
