@@ -146,12 +146,6 @@ pull_all() {
 	done
 }
 
-unload_modules() {
-	grep -q '^kthing_sim ' /proc/modules && rmmod kthing_sim
-	grep -q '^kthing ' /proc/modules && rmmod kthing
-	return 0
-}
-
 load_modules() {
 	modprobe -q industrialio
 	insmod "$KTHING_MODDIR/kthing.ko" && insmod "$KTHING_MODDIR/kthing_sim.ko"

@@ -33,27 +33,6 @@ make_load_thing() {
 	echo 1 > "$t/live"
 }
 
-# remove_thing NAME: take it down and remove its directories.
-remove_thing() {
-	local t=$cfs/$1 c
-	[ -d "$t" ] || return 0
-	echo 0 > "$t/live" 2>/dev/null
-	for c in "$t"/*/; do
-		[ -d "$c" ] && rmdir "$c" 2>/dev/null
-	done
-	rmdir "$t"
-}
-
-unload_all() {
-	local t
-	for t in "$cfs"/*/; do
-		[ -d "$t" ] && remove_thing "$(basename "$t")"
-	done
-	grep -q '^kthing_sim ' /proc/modules && rmmod kthing_sim
-	grep -q '^kthing ' /proc/modules && rmmod kthing
-	return 0
-}
-
 fault_cleanup() {
 	local m
 	[ -n "$KTHINGD_PID" ] && kill -TERM "$KTHINGD_PID" 2>/dev/null && wait "$KTHINGD_PID"

@@ -30,15 +30,9 @@ make_thing() {
 }
 
 unload_all() {
-	local t=$cfs/greenhouse
-	if [ -d "$t" ]; then
-		echo 0 > "$t/live" 2>/dev/null
-		rmdir "$t/temp" "$t/fan" "$t" 2>/dev/null
-	fi
 	[ -d "$sim_debugfs" ] && echo auto > "$sim_debugfs/iio/temp"
-	grep -q '^kthing_sim ' /proc/modules && rmmod kthing_sim
-	grep -q '^kthing ' /proc/modules && rmmod kthing
-	return 0
+	remove_things
+	unload_modules
 }
 
 vm_cleanup() {

@@ -39,33 +39,6 @@ make_thing() {
 		echo 1 > "$t/live"
 }
 
-# remove_thing [NAME]: the thing (the lamp by default) and its channels.
-remove_thing() {
-	local t=$cfs/${1:-$thing} c
-	[ -d "$t" ] || return 0
-	echo 0 > "$t/live" 2>/dev/null
-	for c in "$t"/*/; do
-		[ -d "$c" ] && rmdir "$c" 2>/dev/null
-	done
-	rmdir "$t"
-}
-
-# Every thing made, with its channels.
-remove_things() {
-	local t
-	for t in "$cfs"/*/; do
-		[ -d "$t" ] && remove_thing "$(basename "$t")"
-	done
-	return 0
-}
-
-unload_all() {
-	remove_things
-	grep -q '^kthing_sim ' /proc/modules && rmmod kthing_sim
-	grep -q '^kthing ' /proc/modules && rmmod kthing
-	return 0
-}
-
 vm_cleanup() {
 	[ -n "$KTHINGD_PID" ] && kill -TERM "$KTHINGD_PID" 2>/dev/null && wait "$KTHINGD_PID"
 	[ -n "$SHADOWD_PID" ] && kill -TERM "$SHADOWD_PID" 2>/dev/null && wait "$SHADOWD_PID"

@@ -19,21 +19,6 @@ make_thing() {
 		echo 1 > "$t/live"
 }
 
-remove_thing() {
-	local t=$cfs/env
-	[ -d "$t" ] || return 0
-	echo 0 > "$t/live" 2>/dev/null
-	rmdir "$t/door" 2>/dev/null
-	rmdir "$t"
-}
-
-unload_all() {
-	remove_thing
-	grep -q '^kthing_sim ' /proc/modules && rmmod kthing_sim
-	grep -q '^kthing ' /proc/modules && rmmod kthing
-	return 0
-}
-
 vm_cleanup() {
 	[ -n "$KTHINGD_PID" ] && kill -TERM "$KTHINGD_PID" 2>/dev/null && wait "$KTHINGD_PID"
 	unload_all
@@ -68,7 +53,7 @@ sim_pull 0 0
 wait_status "$WORK/k.sock" counters.telemetry_messages 3 10
 
 # Unload both modules under the running agent, then bring them back.
-remove_thing
+remove_thing env
 rmmod kthing_sim
 rmmod kthing
 check "the thing is gone from the status" wait_status "$WORK/k.sock" things.0.id null 10
