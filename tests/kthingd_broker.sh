@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # kthingd against a real mosquitto on loopback: telemetry, status topic
-# (retained online, will on kill -9, offline on SIGTERM), reconnection with
-# the offline queue delivered in order, overflow accounting, the queue kept
-# on disk across a restart, reload, and an idle agent staying asleep.
+# (retained online, will on kill -9, offline on SIGTERM), batching,
+# reconnection with the offline queue delivered in order, overflow
+# accounting, the queue kept on disk across a restart, reload, and an idle
+# agent staying asleep.
 #
 # Events are fed through a FIFO (events.source), the way a bridge would.
 cd "$(dirname "$0")/.." || exit 1
@@ -220,12 +221,47 @@ values=$(strip_ts < "$WORK/coalesced.txt" | grep -o '"channel_number_[0-9]*":[0-
 check "a coalescing window publishes the latest value of each channel once ($values)" \
 	[ "$values" = "0=100 1=1 2=2 3=3 4=4 5=5 6=6 7=7 8=8 9=9 10=10 11=11 " ]
 longest=$(awk '{ print length($0) }' "$WORK/coalesced.txt" | sort -n | tail -1)
-check "split into messages within max_payload ($(wc -l < "$WORK/coalesced.txt") messages, longest $longest bytes)" \
-	[ "$(wc -l < "$WORK/coalesced.txt")" -gt 1 ] && [ "$longest" -le 256 ]
+n=$(wc -l < "$WORK/coalesced.txt")
+check "split into messages within max_payload ($n messages, longest $longest bytes)" \
+	[ "$((n > 1 && longest <= 256))" = 1 ]
 wait "$METRICS_PID"
 check "the status document is published on the metrics topic" \
 	grep -q '"counters":{"events":' "$WORK/metrics.txt"
 stop_pid "$KTHINGD_PID"
+
+# --- batching: every sample, several to a message -------------------------
+cat > "$WORK/batch.json" <<EOF
+{ "thing_name": "dev1", "broker": { "uri": "$URI" },
+  "telemetry": { "batch_ms": 300, "max_payload": 256 },
+  "things": [ { "kthing": "env" }, { "kthing": "slow", "batch_ms": 600000 } ] }
+EOF
+subscribe "$WORK/batched" -q 1 -t 'dt/kthing/+/telemetry'
+start_kthingd g -c "$WORK/batch.json"
+wait_status "$WORK/g.sock" broker.state connected 10
+for i in $(seq 1 20); do
+	sample env "$i" temp "$i"
+done
+sample slow 1 temp 1
+sample slow 2 temp 2
+# The last of env's samples waits for the 300 ms window.
+wait_for_log "$WORK/batched.raw" '"temp":20}' 15
+messages "$WORK/batched" > "$WORK/batched.txt"
+values=$(grep '"thing":"env"' "$WORK/batched.txt" | grep -o '"temp":[0-9]*' | cut -d: -f2 | tr '\n' ' ')
+check "a batch keeps every sample, in order ($values)" [ "$values" = "$(seq -s ' ' 1 20) " ]
+n=$(grep -c '"thing":"env"' "$WORK/batched.txt")
+longest=$(awk '{ print length($0) }' "$WORK/batched.txt" | sort -n | tail -1)
+check "batches are split within max_payload ($n messages, longest $longest bytes)" \
+	[ "$((n > 1 && n < 20 && longest <= 256))" = 1 ]
+seqs=$(grep '"thing":"env"' "$WORK/batched.txt" | sed 's/.*"seq":\([0-9]*\),"samples":\[.*/\1/' | tr '\n' ' ')
+check "each batch is one message of the thing's sequence ($seqs)" [ "$seqs" = "$(seq -s ' ' 1 "$n") " ]
+check "a thing's own longer window holds its samples" \
+	[ "$(grep -c '"thing":"slow"' "$WORK/batched.txt")" = 0 ]
+stop_pid "$KTHINGD_PID"
+wait_for_log "$WORK/batched.raw" '"thing":"slow"' 10
+check "stopping publishes the open batch" \
+	grep -q '"thing":"slow","seq":1,"samples":\[{"ts":[0-9]*,"values":{"temp":1}},{"ts":[0-9]*,"values":{"temp":2}}\]}' \
+	"$WORK/batched.raw"
+kill "$SUB_PID"
 
 # --- starting without a broker is normal ---------------------------------
 DEAD=$(free_port)

@@ -97,6 +97,10 @@ static const struct error_case error_cases[] = {
 	  "telemetry.status_topic: topics starting with '$' are reserved" },
 	{ "max payload", "{\"thing_name\":\"a\",\"telemetry\":{\"max_payload\":10}}",
 	  "telemetry.max_payload: 10 is out of range (256 to 268435455)" },
+	{ "batch window", "{\"thing_name\":\"a\",\"telemetry\":{\"batch_ms\":-1}}",
+	  "telemetry.batch_ms: -1 is out of range (0 to 3600000)" },
+	{ "thing's batch window", "{\"thing_name\":\"a\",\"things\":[{\"kthing\":\"x\",\"batch_ms\":true}]}",
+	  "things[0].batch_ms: must be a number" },
 	{ "things not an array", "{\"thing_name\":\"a\",\"things\":{}}", "things: must be an array of objects" },
 	{ "thing not an object", "{\"thing_name\":\"a\",\"things\":[1]}", "things[0]: must be an object" },
 	{ "thing without kthing", "{\"thing_name\":\"a\",\"things\":[{\"name\":\"x\"}]}",
@@ -161,8 +165,10 @@ static void test_defaults(void **state)
 	assert_int_equal(c.telemetry.qos, 1);
 	assert_int_equal(c.telemetry.max_payload, 131072);
 	assert_int_equal(c.telemetry.coalesce_ms, 0);
+	assert_int_equal(c.telemetry.batch_ms, 0);
 	assert_string_equal(c.things[0].name, "env");
 	assert_int_equal(c.things[0].coalesce_ms, -1);
+	assert_int_equal(c.things[0].batch_ms, -1);
 	assert_int_equal(c.queue.max_messages, 10000);
 	assert_null(c.queue.state_dir);
 	assert_string_equal(c.status.socket, "/run/kthing/kthingd.sock");

@@ -99,6 +99,36 @@ static void test_size_limit(void **state)
 	assert_int_equal(telemetry_format(buf, sizeof(buf), "env", 1, 0, &bad, 1), -EINVAL);
 }
 
+static void test_batch(void **state)
+{
+	const struct telemetry_value door = { "door", 1, 0, true };
+	const struct telemetry_value temp = { "temp", 235, -1, false };
+	const char *full = "{\"thing\":\"env\",\"seq\":8,\"samples\":["
+			   "{\"ts\":1764140000123,\"values\":{\"door\":true}},"
+			   "{\"ts\":1764140000124,\"values\":{\"temp\":23.5}}]}";
+	char samples[256], buf[256];
+	int a, b;
+
+	(void)state;
+	a = telemetry_format_sample(samples, sizeof(samples), 1764140000123LL, &door, 1);
+	assert_int_equal(a, strlen("{\"ts\":1764140000123,\"values\":{\"door\":true}}"));
+	samples[a] = ',';
+	b = telemetry_format_sample(samples + a + 1, sizeof(samples) - a - 1,
+				    1764140000124LL, &temp, 1);
+	assert_true(b > 0);
+	assert_int_equal(telemetry_format_batch(buf, sizeof(buf), "env", 8, samples, a + 1 + b),
+			 strlen(full));
+	assert_string_equal(buf, full);
+	/* Exactly as long as it needs to be, and not one byte shorter. */
+	assert_int_equal(telemetry_format_batch(buf, strlen(full), "env", 8, samples, a + 1 + b),
+			 -ENOSPC);
+	assert_int_equal(telemetry_format_sample(samples, (size_t)a, 1764140000123LL, &door, 1),
+			 -ENOSPC);
+	/* The envelope alone, with the longest sequence number. */
+	assert_int_equal(telemetry_format_batch(buf, sizeof(buf), "env", UINT64_MAX, "", 0),
+			 strlen("{\"thing\":\"env\",\"seq\":18446744073709551615,\"samples\":[]}"));
+}
+
 static void test_topic_expand(void **state)
 {
 	char out[TOPIC_MAX_LEN + 1];
@@ -171,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_booleans_and_several),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_topic_expand),
 		cmocka_unit_test(test_topic_template_check),
 		cmocka_unit_test(test_topic_matches),

@@ -507,7 +507,7 @@ static int parse_reconnect(struct config_parser *p, const cJSON *root, struct co
 static int parse_telemetry(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
-		"topic", "status_topic", "qos", "coalesce_ms", "max_payload",
+		"topic", "status_topic", "qos", "coalesce_ms", "batch_ms", "max_payload",
 		"all_things", NULL,
 	};
 	struct telemetry_config *t = &c->telemetry;
@@ -528,6 +528,7 @@ static int parse_telemetry(struct config_parser *p, const cJSON *root, struct co
 	     config_get_string(p, obj, "telemetry", "status_topic", false, &t->status_topic) < 0 ||
 	     GET_INT(p, obj, "telemetry", "qos", 0, 1, t->qos) < 0 ||
 	     GET_INT(p, obj, "telemetry", "coalesce_ms", 0, 3600000, t->coalesce_ms) < 0 ||
+	     GET_INT(p, obj, "telemetry", "batch_ms", 0, 3600000, t->batch_ms) < 0 ||
 	     GET_INT(p, obj, "telemetry", "max_payload", 256, MQTT_MAX_PAYLOAD,
 		     t->max_payload) < 0 ||
 	     config_get_bool(p, obj, "telemetry", "all_things", &t->all_things) < 0))
@@ -625,7 +626,8 @@ static int parse_shadow(struct config_parser *p, const cJSON *root, struct confi
 static int parse_things(struct config_parser *p, const cJSON *root, struct config *c)
 {
 	static const char *const keys[] = {
-		"kthing", "name", "telemetry", "coalesce_ms", "shadow", "named_shadows", NULL,
+		"kthing", "name", "telemetry", "coalesce_ms", "batch_ms", "shadow",
+		"named_shadows", NULL,
 	};
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "things");
 	const cJSON *item;
@@ -651,6 +653,7 @@ static int parse_things(struct config_parser *p, const cJSON *root, struct confi
 			return config_fail(p, path, "must be an object");
 		t->telemetry = true;
 		t->coalesce_ms = -1;
+		t->batch_ms = -1;
 		t->shadow = true;
 		c->num_things = ++i;
 		if (config_check_keys(p, item, path, keys) < 0 ||
@@ -659,6 +662,7 @@ static int parse_things(struct config_parser *p, const cJSON *root, struct confi
 		    config_get_bool(p, item, path, "telemetry", &t->telemetry) < 0 ||
 		    config_get_integer(p, item, path, "coalesce_ms", 0, 3600000,
 				       &t->coalesce_ms) < 0 ||
+		    config_get_integer(p, item, path, "batch_ms", 0, 3600000, &t->batch_ms) < 0 ||
 		    config_get_bool(p, item, path, "shadow", &t->shadow) < 0 ||
 		    parse_named_shadows(p, item, path, t) < 0)
 			return -1;

@@ -55,6 +55,7 @@ struct telemetry_config {
 	char *status_topic;	/* template, {thing} = thing_name */
 	int qos;
 	uint32_t coalesce_ms;
+	uint32_t batch_ms;	/* 0: a message per sample */
 	size_t max_payload;
 	bool all_things;	/* relay things not listed in things[] too */
 };
@@ -64,6 +65,7 @@ struct thing_config {
 	char *name;		/* the MQTT thing name */
 	bool telemetry;
 	int64_t coalesce_ms;	/* -1: telemetry.coalesce_ms */
+	int64_t batch_ms;	/* -1: telemetry.batch_ms */
 	bool shadow;		/* keep its shadows in step (with shadow.enabled) */
 	/* Channels kept in a named shadow rather than the classic one. */
 	char **shadow_channels;

@@ -29,6 +29,7 @@ struct thing_state {
 	char name[129];		/* MQTT thing name */
 	bool relayed;		/* telemetry is published for it */
 	uint32_t coalesce_ms;
+	uint32_t batch_ms;
 	bool live;
 	uint32_t id;
 	uint64_t seq;		/* latest kernel event */
@@ -37,6 +38,11 @@ struct thing_state {
 	struct channel_slot channels[KTHING_CHANNELS_MAX];
 	int64_t pending_ts_ms;
 	struct loop_timer coalesce_timer;
+	/* The batch window's samples, formatted and separated by commas. */
+	char *batch;
+	size_t batch_len, batch_size;
+	size_t batch_envelope;	/* the longest a batch message is without samples */
+	struct loop_timer batch_timer;
 	struct relay *relay;
 	struct thing_state *next;
 };
@@ -52,11 +58,17 @@ struct relay {
 	void *tap_arg;
 };
 
-static void flush(struct thing_state *t);
+static void collect(struct thing_state *t);
+static void publish_batch(struct thing_state *t);
 
 static void coalesce_timer_fired(void *arg)
 {
-	flush(arg);
+	collect(arg);
+}
+
+static void batch_timer_fired(void *arg)
+{
+	publish_batch(arg);
 }
 
 /* Apply the configuration's view of a thing: its MQTT name and options. */
@@ -69,6 +81,16 @@ static void configure_thing(struct relay *r, struct thing_state *t)
 	t->relayed = tc ? tc->telemetry : r->config->telemetry.all_things;
 	t->coalesce_ms = tc && tc->coalesce_ms >= 0 ? (uint32_t)tc->coalesce_ms
 						    : r->config->telemetry.coalesce_ms;
+	t->batch_ms = tc && tc->batch_ms >= 0 ? (uint32_t)tc->batch_ms
+					      : r->config->telemetry.batch_ms;
+	if (t->batch_ms) {
+		/* Escaping grows a character sixfold at most. */
+		char envelope[64 + 6 * sizeof(t->name)];
+		int len = telemetry_format_batch(envelope, sizeof(envelope), t->name,
+						 UINT64_MAX, "", 0);
+
+		t->batch_envelope = len < 0 ? sizeof(envelope) : (size_t)len;
+	}
 	if (!tc && t->relayed && !config_valid_thing_name(name)) {
 		log_warning("thing %s: not a valid MQTT thing name; give it one in things[]",
 			    t->kthing);
@@ -91,37 +113,65 @@ static struct thing_state *find_thing(struct relay *r, const char *kthing, bool 
 	snprintf(t->kthing, sizeof(t->kthing), "%s", kthing);
 	t->relay = r;
 	loop_timer_init(&t->coalesce_timer, coalesce_timer_fired, t);
+	loop_timer_init(&t->batch_timer, batch_timer_fired, t);
 	configure_thing(r, t);
 	t->next = r->things;
 	r->things = t;
 	return t;
 }
 
-/* Publish values[0..n), split in halves until each part fits. */
-static void publish_values(struct thing_state *t, const struct telemetry_value *values,
-			   size_t n)
+/* Publish a formatted message, telemetry_seq + 1, and count it. */
+static void publish(struct thing_state *t, const char *payload, size_t len)
 {
 	struct relay *r = t->relay;
-	size_t max = r->config->telemetry.max_payload;
 	char topic[TOPIC_MAX_LEN + 1];
-	size_t bound, size;
-	char *buf;
-	int len;
 
-	if (n == 0)
-		return;
 	if (topic_expand(r->config->telemetry.topic, t->name, topic, sizeof(topic)) < 0) {
 		log_error("thing %s: telemetry topic too long", t->name);
 		return;
 	}
+	t->telemetry_seq++;
+	r->counters->telemetry_messages++;
+	outbox_publish(r->outbox, topic, payload, len, r->config->telemetry.qos);
+	if (r->tap)
+		r->tap(r->tap_arg, topic, payload, len);
+}
+
+/* Count and say why values could not be formatted within max_payload. */
+static void too_large(struct thing_state *t, int err)
+{
+	t->relay->counters->oversize++;
+	log_error("thing %s: a telemetry message %s", t->name,
+		  err == -ENOSPC ? "does not fit telemetry.max_payload"
+				 : "has a value that cannot be printed");
+}
+
+/* A buffer for formatting @n values, at most @limit bytes. */
+static char *format_buffer(struct thing_state *t, size_t n, size_t limit, size_t *size)
+{
 	/* Escaping can grow a character sixfold; numbers take 32 bytes at most. */
-	bound = 96 + 6 * strlen(t->name) + n * (6 * KTHING_NAME_SIZE + KTHING_VALUE_STR_SIZE + 4);
-	size = bound < max + 1 ? bound : max + 1;
-	buf = malloc(size);
-	if (!buf) {
-		r->counters->dropped++;
+	size_t bound = 96 + 6 * strlen(t->name) +
+		       n * (6 * KTHING_NAME_SIZE + KTHING_VALUE_STR_SIZE + 4);
+	char *buf;
+
+	*size = bound < limit ? bound : limit;
+	buf = malloc(*size);
+	if (!buf)
+		t->relay->counters->dropped++;
+	return buf;
+}
+
+/* Publish values[0..n), split in halves until each part fits. */
+static void publish_values(struct thing_state *t, const struct telemetry_value *values,
+			   size_t n)
+{
+	size_t size;
+	char *buf;
+	int len;
+
+	buf = format_buffer(t, n, t->relay->config->telemetry.max_payload + 1, &size);
+	if (!buf)
 		return;
-	}
 	len = telemetry_format(buf, size, t->name, t->telemetry_seq + 1, t->pending_ts_ms,
 			       values, n);
 	if (len == -ENOSPC && n > 1) {
@@ -130,23 +180,107 @@ static void publish_values(struct thing_state *t, const struct telemetry_value *
 		publish_values(t, values + n / 2, n - n / 2);
 		return;
 	}
-	if (len < 0) {
-		r->counters->oversize++;
-		log_error("thing %s: a telemetry message %s", t->name,
-			  len == -ENOSPC ? "does not fit telemetry.max_payload"
-					 : "has a value that cannot be printed");
-		free(buf);
-		return;
-	}
-	t->telemetry_seq++;
-	r->counters->telemetry_messages++;
-	outbox_publish(r->outbox, topic, buf, (size_t)len, r->config->telemetry.qos);
-	if (r->tap)
-		r->tap(r->tap_arg, topic, buf, (size_t)len);
+	if (len < 0)
+		too_large(t, len);
+	else
+		publish(t, buf, (size_t)len);
 	free(buf);
 }
 
-static void flush(struct thing_state *t)
+/* Publish the batch window's samples as one message. */
+static void publish_batch(struct thing_state *t)
+{
+	size_t size = t->batch_envelope + t->batch_len + 1;
+	char *buf;
+	int len;
+
+	loop_timer_cancel(t->relay->loop, &t->batch_timer);
+	if (!t->batch_len)
+		return;
+	buf = malloc(size);
+	len = buf ? telemetry_format_batch(buf, size, t->name, t->telemetry_seq + 1,
+					   t->batch, t->batch_len)
+		  : -ENOMEM;
+	if (len >= 0)
+		publish(t, buf, (size_t)len);
+	else if (len == -ENOMEM)
+		t->relay->counters->dropped++;
+	else
+		too_large(t, len);
+	free(buf);
+	/* Handed back between windows: an idle agent holds no batch. */
+	free(t->batch);
+	t->batch = NULL;
+	t->batch_len = 0;
+	t->batch_size = 0;
+}
+
+/* Make room for @len more bytes of samples; false when out of memory. */
+static bool batch_reserve(struct thing_state *t, size_t len)
+{
+	size_t need = t->batch_len + len + 1, size = t->batch_size ? t->batch_size : 4096;
+	char *batch;
+
+	while (size < need)
+		size *= 2;
+	if (size == t->batch_size)
+		return true;
+	batch = realloc(t->batch, size);
+	if (!batch)
+		return false;
+	t->batch = batch;
+	t->batch_size = size;
+	return true;
+}
+
+/*
+ * Add values[0..n) to the batch as one sample, publishing the batch first
+ * when the sample would not fit in the same message; a sample too large for
+ * any message is split by channels, as publish_values() does.
+ */
+static void batch_values(struct thing_state *t, const struct telemetry_value *values,
+			 size_t n)
+{
+	size_t max = t->relay->config->telemetry.max_payload;
+	size_t room = max > t->batch_envelope ? max - t->batch_envelope : 0;
+	size_t size;
+	char *buf;
+	int len;
+
+	buf = format_buffer(t, n, room + 1, &size);
+	if (!buf)
+		return;
+	len = telemetry_format_sample(buf, size, t->pending_ts_ms, values, n);
+	if (len == -ENOSPC && n > 1) {
+		free(buf);
+		batch_values(t, values, n / 2);
+		batch_values(t, values + n / 2, n - n / 2);
+		return;
+	}
+	if (len < 0) {
+		too_large(t, len);
+		free(buf);
+		return;
+	}
+	/* One more sample and its comma. */
+	if (t->batch_len && t->batch_len + 1 + (size_t)len > room)
+		publish_batch(t);
+	if (!batch_reserve(t, (size_t)len + 1)) {
+		t->relay->counters->dropped++;
+		free(buf);
+		return;
+	}
+	if (t->batch_len)
+		t->batch[t->batch_len++] = ',';
+	memcpy(t->batch + t->batch_len, buf, (size_t)len);
+	t->batch_len += (size_t)len;
+	free(buf);
+	if (!t->batch_timer.armed)
+		loop_timer_arm(t->relay->loop, &t->batch_timer, t->batch_ms);
+}
+
+/* Take the channels' pending values as one sample: published, or batched. */
+static void collect(struct thing_state *t)
 {
 	struct telemetry_value values[KTHING_CHANNELS_MAX];
 	size_t n = 0;
@@ -164,7 +298,19 @@ static void flush(struct thing_state *t)
 		values[n].boolean = c->type == KTHING_TYPE_BOOL;
 		n++;
 	}
-	publish_values(t, values, n);
+	if (n == 0)
+		return;
+	if (t->batch_ms)
+		batch_values(t, values, n);
+	else
+		publish_values(t, values, n);
+}
+
+/* Publish everything pending now. */
+static void flush(struct thing_state *t)
+{
+	collect(t);
+	publish_batch(t);
 }
 
 /* A channel's slot: by index when the source gives one, else by name. */
@@ -275,7 +421,7 @@ static void resync(struct relay *r, const char *thing)
 		if (thing && strcmp(t->kthing, thing) != 0)
 			continue;
 		if (t->live)
-			flush(t);
+			collect(t);
 		else if (!thing)
 			thing_gone(t);
 	}
@@ -355,7 +501,7 @@ void relay_event(void *arg, const struct kthing_event *ev, uint32_t value_type)
 		add_value(t, c, ev->channel_name, value_type, ev->value, ev->exponent,
 			  ev->timestamp_ns);
 		if (t->coalesce_ms == 0)
-			flush(t);
+			collect(t);
 		else if (!t->coalesce_timer.armed)
 			loop_timer_arm(r->loop, &t->coalesce_timer, t->coalesce_ms);
 		break;
@@ -434,6 +580,8 @@ void relay_free(struct relay *r)
 
 		r->things = t->next;
 		loop_timer_cancel(r->loop, &t->coalesce_timer);
+		loop_timer_cancel(r->loop, &t->batch_timer);
+		free(t->batch);
 		free(t);
 	}
 	free(r);

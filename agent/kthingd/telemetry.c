@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,17 +43,12 @@ int json_append_string(char *buf, size_t size, size_t len, const char *s)
 	return rc < 0 ? rc : append(buf, size, rc, "\"");
 }
 
-int telemetry_format(char *buf, size_t size, const char *thing, uint64_t seq,
-		     int64_t ts_ms, const struct telemetry_value *values, size_t n)
+/* Append "ts":T,"values":{...}, the fields of one sample. */
+static int append_sample(char *buf, size_t size, int len, int64_t ts_ms,
+			 const struct telemetry_value *values, size_t n)
 {
-	int len;
-
-	len = append(buf, size, 0, "{\"thing\":");
 	if (len >= 0)
-		len = json_append_string(buf, size, len, thing);
-	if (len >= 0)
-		len = append(buf, size, len, ",\"seq\":%" PRIu64 ",\"ts\":%" PRId64
-			     ",\"values\":{", seq, ts_ms);
+		len = append(buf, size, len, "\"ts\":%" PRId64 ",\"values\":{", ts_ms);
 	for (size_t i = 0; len >= 0 && i < n; i++) {
 		char number[KTHING_VALUE_STR_SIZE];
 		int rc;
@@ -73,7 +69,45 @@ int telemetry_format(char *buf, size_t size, const char *thing, uint64_t seq,
 			return rc == -ENOSPC ? -EINVAL : rc;
 		len = append(buf, size, len, ":%s", number);
 	}
+	return len < 0 ? len : append(buf, size, len, "}");
+}
+
+/* Append {"thing":NAME,"seq":SEQ, the start of every message. */
+static int append_head(char *buf, size_t size, const char *thing, uint64_t seq)
+{
+	int len = append(buf, size, 0, "{\"thing\":");
+
 	if (len >= 0)
-		len = append(buf, size, len, "}}");
+		len = json_append_string(buf, size, len, thing);
+	return len < 0 ? len : append(buf, size, len, ",\"seq\":%" PRIu64 ",", seq);
+}
+
+int telemetry_format(char *buf, size_t size, const char *thing, uint64_t seq,
+		     int64_t ts_ms, const struct telemetry_value *values, size_t n)
+{
+	int len = append_head(buf, size, thing, seq);
+
+	len = append_sample(buf, size, len, ts_ms, values, n);
+	return len < 0 ? len : append(buf, size, len, "}");
+}
+
+int telemetry_format_sample(char *buf, size_t size, int64_t ts_ms,
+			    const struct telemetry_value *values, size_t n)
+{
+	int len = append(buf, size, 0, "{");
+
+	len = append_sample(buf, size, len, ts_ms, values, n);
+	return len < 0 ? len : append(buf, size, len, "}");
+}
+
+int telemetry_format_batch(char *buf, size_t size, const char *thing, uint64_t seq,
+			   const char *samples, size_t samples_len)
+{
+	int len = append_head(buf, size, thing, seq);
+
+	if (len >= 0 && samples_len > INT_MAX)
+		return -ENOSPC;
+	if (len >= 0)
+		len = append(buf, size, len, "\"samples\":[%.*s]}", (int)samples_len, samples);
 	return len;
 }
