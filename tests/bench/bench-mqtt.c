@@ -14,9 +14,9 @@
  *	round trip (as floor does) gives KEY.floor.*, a floor measured under
  *	the same conditions as the figure it is the floor of.
  *   bench-mqtt count   -p PORT -t TOPIC -q QOS -k KEY [-r READY] [-i IDLE-MS] [-T MAX-S]
- *	Count telemetry messages and check their "seq" numbers run on with no
- *	gap or repeat; ends IDLE-MS after the last message, after MAX-S or
- *	on SIGTERM.
+ *	Count telemetry messages and the samples they carry (one, or a batch's),
+ *	and check their "seq" numbers run on with no gap or repeat; ends
+ *	IDLE-MS after the last message, after MAX-S or on SIGTERM.
  *   bench-mqtt shadow  -p PORT -s THING -c CHANNEL -n COUNT -k KEY [-l LINE]
  *	Set desired.CHANNEL to true, false, ... and wait each time for the
  *	accepted update in which the device reports it: the shadow round trip;
@@ -150,6 +150,16 @@ static long long seq_of(const char *payload)
 	return p ? strtoll(p + 6, NULL, 10) : -1;
 }
 
+/* The samples a telemetry message carries: each has its "ts". */
+static uint64_t samples_in(const char *payload)
+{
+	uint64_t n = 0;
+
+	for (const char *p = payload; (p = strstr(p, "\"ts\":")); p++)
+		n++;
+	return n;
+}
+
 /* Follows telemetry sequence numbers: gaps and repeats. */
 struct seq_check {
 	long long last;
@@ -275,7 +285,7 @@ static void do_latency(const struct opts *o)
 static void do_count(const struct opts *o)
 {
 	MQTTClient c = connect_broker(o);
-	uint64_t n = 0, first = 0, last = 0, deadline;
+	uint64_t n = 0, events = 0, first_events = 0, first = 0, last = 0, deadline;
 	struct seq_check sc = { 0 };
 	char *m;
 
@@ -292,14 +302,21 @@ static void do_count(const struct opts *o)
 			continue;
 		}
 		last = now_ns();
-		if (!n++)
+		events += samples_in(m);
+		if (!n++) {
 			first = last;
+			first_events = events;
+		}
 		seq_see(&sc, seq_of(m));
 		free(m);
 	}
 	bench_result(key_of(o, "messages"), n, "messages");
 	bench_result(key_of(o, "rate"), n > 1 ? (n - 1) * 1e9 / (last - first) : 0,
 		     "messages/s");
+	/* Counted from the end of the first message, as the rate is. */
+	bench_result(key_of(o, "events"), events, "events");
+	bench_result(key_of(o, "event_rate"),
+		     n > 1 ? (events - first_events) * 1e9 / (last - first) : 0, "events/s");
 	bench_result(key_of(o, "gaps"), sc.gaps, "messages");
 	bench_result(key_of(o, "repeats"), sc.repeats, "messages");
 	MQTTClient_disconnect(c, 1000);

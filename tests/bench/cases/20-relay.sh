@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Benchmark sections 2, 3, 5 and 6: the broker's publish -> subscribe floor;
 # kthingd relaying a simulated GPIO input to a subscriber (latency at QoS 0,
-# throughput at QoS 0 and 1 with every sequence number checked); its memory,
-# CPU and idle wake-ups; and a polling script doing the same job.
+# throughput at QoS 0 and 1 with every sequence number checked, a message
+# per event and batched); its memory, CPU and idle wake-ups; and a polling
+# script doing the same job.
 cd "$KTHING_SRC" || exit 1
 . tests/bench/lib.sh
 
@@ -26,12 +27,14 @@ start_broker broker "listener $PORT 127.0.0.1" "${BENCH_BROKER[@]}" \
 stage "broker floor measured" \
 	"$BENCH/bench-mqtt" floor -p "$PORT" -n "$FLOOR_N" -k floor
 
-# start_relay QOS: kthingd relaying env at this QoS, its first message out.
+# start_relay QOS [BATCH-MS]: kthingd relaying env at this QoS, batched
+# over BATCH-MS or not, its first message out.
 start_relay() {
 	cat > "$WORK/kthingd.json" <<-EOF2
 	{"broker":{"uri":"mqtt://127.0.0.1:$PORT"},"thing_name":"dev1",
 	 "things":[{"kthing":"env","name":"env"}],
-	 "telemetry":{"qos":$1},"queue":{"max_messages":1000000,"max_bytes":1073741824},
+	 "telemetry":{"qos":$1,"batch_ms":${2:-0}},
+	 "queue":{"max_messages":1000000,"max_bytes":1073741824},
 	 "status":{"socket":"$WORK/k.sock"},"shutdown_timeout_ms":0}
 	EOF2
 	"$KTHINGD" -c "$WORK/kthingd.json" -l notice >> "$WORK/k.log" 2>&1 &
@@ -49,11 +52,11 @@ stop_relay() {
 	return $rc
 }
 
-# throughput QOS: drive the lines as fast as possible while a subscriber at
-# QOS counts and checks what kthingd relays; at QoS 1, until kthingd's
-# queue is delivered.
+# throughput QOS KEY: drive the lines as fast as possible while a
+# subscriber at QOS counts and checks what kthingd relays; at QoS 1, until
+# kthingd's queue is delivered. Results under KEY.
 throughput() {
-	local key=relay.qos$1 cpu0 cpu1 pub0 sub_pid
+	local key=$2 cpu0 cpu1 pub0 sub_pid
 	rm -f "$WORK/ready"
 	"$BENCH/bench-mqtt" count -p "$PORT" -t "$TOPIC" -q "$1" -k "$key.sub" \
 		-r "$WORK/ready" -i "$((DRAIN_S * 1000))" -T "$((DRAIN_S + 60))" \
@@ -63,20 +66,20 @@ throughput() {
 	wait_for test -e "$WORK/ready"
 	cpu0=$(cpu_ms "$KTHINGD_PID")
 	pub0=$(status_value "$WORK/k.sock" counters.published)
-	profile "$KTHINGD_PID" "$(awk -v d="$DRIVE_S" 'BEGIN { print d + 3 }')" "qos$1"
-	stage "QoS $1: the lines driven as fast as they go" \
+	profile "$KTHINGD_PID" "$(awk -v d="$DRIVE_S" 'BEGIN { print d + 3 }')" "${key#relay.}"
+	stage "$key: the lines driven as fast as they go" \
 		"$BENCH/bench-kernel" drive -d "$DEV" -l 0 -L "$LINES" -t "$DRIVE_S" -k "$key.drive"
-	check "QoS $1: kthingd's queue is delivered" \
+	check "$key: kthingd's queue is delivered" \
 		wait_status "$WORK/k.sock" queue.messages 0 "$DRAIN_S"
 	cpu1=$(cpu_ms "$KTHINGD_PID")
 	# What is still on its way from the broker, then the count ends.
 	sleep 2
 	kill -TERM "$sub_pid"
 	wait "$sub_pid"
-	check "QoS $1: the subscriber counted what arrived" [ $? = 0 ]
+	check "$key: the subscriber counted what arrived" [ $? = 0 ]
 	cat "$WORK/count.out"
 	sed 's/^/# /' "$WORK/count.err"
-	profile_report "qos$1"
+	profile_report "${key#relay.}"
 	result "$key.kthingd_cpu" "$((cpu1 - cpu0))" ms
 	result "$key.kthingd_published" \
 		"$(($(status_value "$WORK/k.sock" counters.published) - pub0))" messages
@@ -93,13 +96,13 @@ stage "kthingd: change -> subscriber latency measured" \
 	"$BENCH/bench-mqtt" latency -p "$PORT" -t "$TOPIC" -c door0 -l 0 \
 	-n "$LATENCY_N" -g "$GAP_MS" -k relay.latency
 result relay.latency.kthingd_cpu "$(($(cpu_ms "$KTHINGD_PID") - cpu0))" ms
-throughput 0
+throughput 0 relay.qos0
 check "kthingd stops cleanly" stop_relay
 
 # --- kthingd at QoS 1: throughput, then footprint -------------------------------
 pull_all 0
 check "kthingd relays env at QoS 1" start_relay 1
-throughput 1
+throughput 1 relay.qos1
 result footprint.rss_peak "$(mem_kib "$KTHINGD_PID" VmHWM)" KiB
 # Idle: nothing changes (the queue was delivered); only the keep-alive
 # should wake the agent.
@@ -121,6 +124,14 @@ result footprint.rss_steady "$(mem_kib "$KTHINGD_PID" VmRSS)" KiB
 result footprint.rss_anon "$(mem_kib "$KTHINGD_PID" RssAnon)" KiB
 result footprint.threads "$(ls /proc/"$KTHINGD_PID"/task | wc -l)" threads
 check "kthingd stops cleanly" stop_relay
+
+# --- batched: every event, $BATCH_MS ms of them to a message -----------------
+for qos in 0 1; do
+	pull_all 0
+	check "kthingd relays env at QoS $qos in batches" start_relay "$qos" "$BATCH_MS"
+	throughput "$qos" "relay.batch.qos$qos"
+	check "kthingd stops cleanly" stop_relay
+done
 
 # --- the polling script at each sample rate ---------------------------------
 for rate in $POLL_RATES; do
