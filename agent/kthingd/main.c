@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/no_hugepages.h"
 #include "../common/paho_init.h"
 #include "agent.h"
 #include "events.h"
@@ -217,8 +218,16 @@ static int run(struct agent *a, bool explicit_path)
 {
 	struct signal_ctx signals = { .agent = a, .explicit_path = explicit_path };
 	char err[CONFIG_ERROR_SIZE + 256];
-	int rc = EXIT_RUNTIME;
+	int rc = EXIT_RUNTIME, thp;
 
+	/*
+	 * Before the daemon's memory is in use: huge pages would put back
+	 * what a delivered backlog gave to the system (no_hugepages.h). A
+	 * kernel without the setting has nothing to undo.
+	 */
+	thp = no_hugepages();
+	if (thp < 0)
+		log_debug("cannot turn transparent huge pages off: %s", strerror(-thp));
 	a->started_ms = loop_wall_ms();
 	a->signal_fd = -1;
 	if (loop_init(&a->loop) < 0) {
