@@ -2,16 +2,19 @@
 /*
  * Kernel-side costs, measured from userspace in the guest.
  *
- *   bench-kernel drive -d DEV -l LINE [-L LINES] -t SECONDS -k KEY
+ *   bench-kernel drive -d DEV -l LINE [-L LINES] -t SECONDS [-r RATE] -k KEY
  *	Toggle kthing_sim's GPIO lines LINE .. LINE + LINES - 1 (default 1),
- *	one after the other, as fast as possible for SECONDS. The thing behind
+ *	one after the other, for SECONDS: as fast as possible, or RATE
+ *	toggles per second (paced on the clock, so a late one is made up for
+ *	at once). The thing behind
  *	DEV (/dev/kthingN) reports them: each line has its own interrupt, and
  *	edges of one line that come faster than its interrupt thread runs
  *	merge, as on hardware. Prints
  *	KEY.toggles, KEY.events (events the kernel emitted: its sequence
- *	number moved by this much), KEY.rate (events/s) and KEY.cpu_per_event
+ *	number moved by this much), KEY.rate (events/s), KEY.cpu_per_event
  *	(busy time of the whole machine per event, µs: the sim, the interrupt
- *	thread, the event and whoever receives it).
+ *	thread, the event and whoever receives it) and KEY.start_ns (when the
+ *	first toggle was made, CLOCK_MONOTONIC).
  *
  *   bench-kernel ioctl -d DEV -n COUNT -k KEY
  *	Time COUNT calls each of KTHING_IOC_READ of one channel,
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -35,8 +39,17 @@
 
 #define MAX_LINES 8
 
+/* Sleep until @t, CLOCK_MONOTONIC nanoseconds. */
+static void sleep_until(uint64_t t)
+{
+	struct timespec ts = { .tv_sec = t / 1000000000, .tv_nsec = t % 1000000000 };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
 static void drive(int dev, unsigned int first, unsigned int lines, double seconds,
-		  const char *key)
+		  double rate, const char *key)
 {
 	uint64_t start, end, busy0, busy1, seq0, seq1, toggles = 0;
 	struct sim_line line[MAX_LINES];
@@ -53,9 +66,19 @@ static void drive(int dev, unsigned int first, unsigned int lines, double second
 	start = now_ns();
 	end = start + (uint64_t)(seconds * 1e9);
 	do {
+		/*
+		 * Sleep only once a millisecond ahead: a sleep per toggle
+		 * costs more than the toggle, and no paced rate is reached.
+		 */
+		if (rate > 0) {
+			uint64_t due = start + (uint64_t)(toggles * 1e9 / rate);
+
+			if (due > now_ns() + 1000000)
+				sleep_until(due);
+		}
 		i = toggles++ % lines;
 		sim_line_set(&line[i], !line[i].level);
-	} while ((toggles & 63) || now_ns() < end);
+	} while ((rate <= 0 && (toggles & 63)) || now_ns() < end);
 	end = now_ns();
 	/* Let the interrupt thread catch up before counting. */
 	usleep(200000);
@@ -71,6 +94,8 @@ static void drive(int dev, unsigned int first, unsigned int lines, double second
 	snprintf(k, sizeof(k), "%s.cpu_per_event", key);
 	bench_result(k, seq1 > seq0 ? (busy1 - busy0) / 1000.0 / (seq1 - seq0) : 0,
 		     "us");
+	snprintf(k, sizeof(k), "%s.start_ns", key);
+	bench_result(k, start, "ns");
 	for (i = 0; i < lines; i++)
 		close(line[i].fd);
 }
@@ -115,35 +140,36 @@ static void ioctls(int dev, long count, const char *key)
 int main(int argc, char **argv)
 {
 	const char *mode, *path = NULL, *key = NULL;
-	double seconds = 1;
+	double seconds = 1, rate = 0;
 	unsigned int line = 0, lines = 1;
 	long count = 1000;
 	int c, dev;
 
 	if (argc < 2)
-		die("usage: bench-kernel drive|ioctl -d DEV -k KEY [-l LINE] [-t SECONDS] [-n COUNT]");
+		die("usage: bench-kernel drive|ioctl -d DEV -k KEY [-l LINE] [-L LINES] [-t SECONDS] [-r RATE] [-n COUNT]");
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "d:k:l:L:t:n:")) != -1) {
+	while ((c = getopt(argc, argv, "d:k:l:L:t:r:n:")) != -1) {
 		switch (c) {
 		case 'd': path = optarg; break;
 		case 'k': key = optarg; break;
 		case 'l': line = atoi(optarg); break;
 		case 'L': lines = atoi(optarg); break;
 		case 't': seconds = atof(optarg); break;
+		case 'r': rate = atof(optarg); break;
 		case 'n': count = atol(optarg); break;
 		default: return 2;
 		}
 	}
-	if (!path || !key || count < 1 || seconds <= 0)
-		die("-d DEV and -k KEY are required; -n and -t must be positive");
+	if (!path || !key || count < 1 || seconds <= 0 || rate < 0)
+		die("-d DEV and -k KEY are required; -n and -t must be positive, -r not negative");
 	if (lines < 1 || lines > MAX_LINES)
 		die("-L: 1 .. %d lines", MAX_LINES);
 	dev = open(path, O_RDONLY);
 	if (dev < 0)
 		die("%s: %s", path, strerror(errno));
 	if (!strcmp(mode, "drive"))
-		drive(dev, line, lines, seconds, key);
+		drive(dev, line, lines, seconds, rate, key);
 	else if (!strcmp(mode, "ioctl"))
 		ioctls(dev, count, key);
 	else

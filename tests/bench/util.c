@@ -62,7 +62,7 @@ uint64_t machine_busy_ns(void)
 
 void bench_result(const char *key, double value, const char *unit)
 {
-	printf("BENCH {\"key\":\"%s\",\"value\":%.6g,\"unit\":\"%s\"}\n", key, value,
+	printf("BENCH {\"key\":\"%s\",\"value\":%.15g,\"unit\":\"%s\"}\n", key, value,
 	       unit);
 	fflush(stdout);
 }
