@@ -98,6 +98,11 @@ start_shadowd good
 check "with the right CA it connects, verifying the broker" \
 	wait_for_log "$WORK/good.log" "connected to the broker" 20
 check "and it does not warn about verification" bash -c "! grep -q 'NOT verified' '$WORK/good.log'"
+# Not a security matter, but this daemon is running: it keeps out of
+# transparent huge pages (agent/common/no_hugepages.h).
+thp=$(awk '$1 == "THP_enabled:" { print $2 }' "/proc/$SHADOWD_PID/status")
+check "kthing-shadowd keeps out of transparent huge pages (THP_enabled ${thp:-absent})" \
+	[ "${thp:-0}" = 0 ]
 stop_pid "$SHADOWD_PID"
 
 tls_conf wrongca "\"ca_file\": \"$WORK/other-ca.pem\", $client_tls"

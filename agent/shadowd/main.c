@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/no_hugepages.h"
 #include "../common/paho_init.h"
 #include "broker.h"
 #include "config.h"
@@ -420,6 +421,8 @@ int main(int argc, char **argv)
 	sigset_t signals;
 	int opt, ret = EXIT_FAILURE;
 
+	/* Before memory is in use; a kernel without the setting has none to undo. */
+	no_hugepages();
 	paho_init();
 	while ((opt = getopt_long(argc, argv, "c:b:d:vhV", longopts, NULL)) != -1) {
 		switch (opt) {
