@@ -1048,32 +1048,43 @@ int mqtt_publish(struct mqtt *m, const char *topic, const void *payload, size_t 
 {
 	MQTTAsync_responseOptions ro = response_options(m, &publish_answers);
 	MQTTAsync_message msg = MQTTAsync_message_initializer;
-	struct pending *p;
+	struct pending *p = NULL;
+	bool tracked;
 	int rc;
 
 	if (!m->client || (m->state != MQTT_CONNECTED && m->state != MQTT_STOPPING))
 		return -ENOTCONN;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return -ENOMEM;
+	/*
+	 * A QoS 0 message nobody waits for is not followed: paho's answer
+	 * would wake the loop once per message only to be looked up in the
+	 * pending list, a search as long as paho's backlog.
+	 */
+	tracked = qos > 0 || done;
+	if (tracked) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+	}
 
 	msg.payload = (void *)payload;
 	msg.payloadlen = (int)len;
 	msg.qos = qos;
 	msg.retained = retained;
-	rc = MQTTAsync_sendMessage(m->client, topic, &msg, &ro);
+	rc = MQTTAsync_sendMessage(m->client, topic, &msg, tracked ? &ro : NULL);
 	if (rc != MQTTASYNC_SUCCESS) {
 		free(p);
 		log_debug("cannot publish to %s: %s", topic, MQTTAsync_strerror(rc));
 		return rc == MQTTASYNC_DISCONNECTED ? -ENOTCONN : -EIO;
 	}
-	p->token = ro.token;
-	p->qos = qos;
-	p->done = done;
-	p->arg = arg;
-	p->cookie = cookie;
-	p->next = m->pending;
-	m->pending = p;
+	if (tracked) {
+		p->token = ro.token;
+		p->qos = qos;
+		p->done = done;
+		p->arg = arg;
+		p->cookie = cookie;
+		p->next = m->pending;
+		m->pending = p;
+	}
 
 	m->counters->published++;
 	m->counters->published_bytes += len;
