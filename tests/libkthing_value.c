@@ -306,6 +306,11 @@ static void epoch_ms(void **state)
 	got -= kthing_monotonic_to_epoch_ms((uint64_t)(mono.tv_sec - 1) *
 					    1000000000ULL + mono.tv_nsec);
 	assert_true(got >= 990 && got <= 1010);
+	/* Half a second on (within the kept offset): 500 ms on, exactly. */
+	assert_int_equal(kthing_monotonic_to_epoch_ms((uint64_t)mono.tv_sec * 1000000000ULL +
+						      mono.tv_nsec + 500000000) -
+			 kthing_monotonic_to_epoch_ms((uint64_t)mono.tv_sec * 1000000000ULL +
+						      mono.tv_nsec), 500);
 }
 
 int main(void)

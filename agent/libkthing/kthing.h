@@ -133,8 +133,10 @@ const char *kthing_value_strerror(char *buf, size_t size, int err,
  * @monotonic_ns: a CLOCK_MONOTONIC timestamp in nanoseconds, as in events
  *	and readings
  *
- * Uses the current offset between CLOCK_REALTIME and CLOCK_MONOTONIC, so a
- * step of the wall clock moves the result; good for telemetry timestamps.
+ * Uses the offset between CLOCK_REALTIME and CLOCK_MONOTONIC, read again
+ * whenever @monotonic_ns is more than a second from when this thread last
+ * read it: a step of the wall clock moves the result within a second of
+ * event time. Good for telemetry timestamps.
  *
  * Return: milliseconds since the Unix epoch.
  */
