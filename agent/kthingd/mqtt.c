@@ -101,6 +101,9 @@ struct mqtt {
 	MQTTAsync client;		/* NULL between connections */
 	struct session *session;
 	unsigned int generation;	/* bumped with every new client */
+	/* A client that failed or lost its connection, and its context. */
+	MQTTAsync retired;
+	struct session *retired_session;
 
 	int wake_fd;			/* eventfd: events are queued */
 	pthread_mutex_t lock;		/* protects events and tls_error */
@@ -405,16 +408,36 @@ static void complete_pending(struct mqtt *m, struct pending *p, int error)
 	free(p);
 }
 
-/* Destroy the client; whatever it had in flight completes with -ENOTCONN. */
-static void teardown(struct mqtt *m)
+static void destroy_retired(struct mqtt *m)
+{
+	if (m->retired)
+		MQTTAsync_destroy(&m->retired);
+	m->retired = NULL;
+	free(m->retired_session);
+	m->retired_session = NULL;
+}
+
+/*
+ * Let go of the client; whatever it had in flight completes with
+ * -ENOTCONN. When paho has just called back to say it failed, @retire
+ * keeps it until the next attempt: paho's thread goes on using the client
+ * after the callback returns, and destroying it at once from this thread
+ * raced with that (a crash or a leak in paho, seen under load).
+ */
+static void teardown(struct mqtt *m, bool retire)
 {
 	struct pending *p;
 
-	if (m->client) {
-		MQTTAsync_destroy(&m->client);
-		m->client = NULL;
+	destroy_retired(m);
+	if (retire) {
+		m->retired = m->client;
+		m->retired_session = m->session;
+	} else {
+		if (m->client)
+			MQTTAsync_destroy(&m->client);
+		free(m->session);
 	}
-	free(m->session);
+	m->client = NULL;
 	m->session = NULL;
 	pthread_mutex_lock(&m->lock);
 	m->generation++;
@@ -552,7 +575,7 @@ fail:
 	m->counters->connect_failures++;
 	set_last_error(m, error);
 	log_problem(m, LOG_LEVEL_WARNING, error);
-	teardown(m);
+	teardown(m, false);
 	schedule_retry(m, false);
 	return -EIO;
 }
@@ -614,7 +637,7 @@ static void handle_connect_failed(struct mqtt *m, const struct event *ev)
 		m->counters->auth_failures++;
 	set_last_error(m, what);
 	log_problem(m, refused ? LOG_LEVEL_ERROR : LOG_LEVEL_WARNING, what);
-	teardown(m);
+	teardown(m, true);
 	schedule_retry(m, refused);
 }
 
@@ -729,7 +752,7 @@ static void handle_lost(struct mqtt *m, const struct event *ev)
 		 m->config->broker.uri, ev->text ? ": " : "", ev->text ? ev->text : "");
 	set_last_error(m, what);
 	log_warning("%s", what);
-	teardown(m);
+	teardown(m, true);
 	schedule_retry(m, false);
 }
 
@@ -887,7 +910,7 @@ void mqtt_free(struct mqtt *m)
 	if (!m)
 		return;
 	loop_timer_cancel(m->loop, &m->retry_timer);
-	teardown(m);
+	teardown(m, false);
 	loop_remove_fd(m->loop, m->wake_fd);
 	close(m->wake_fd);
 	while ((ev = m->events)) {
@@ -963,7 +986,7 @@ void mqtt_shutdown(struct mqtt *m, uint32_t timeout_ms)
 		log_notice("disconnected from %s", m->config->broker.uri);
 	}
 	m->state = MQTT_STOPPING;
-	teardown(m);
+	teardown(m, false);
 }
 
 void mqtt_reconfigure(struct mqtt *m, const struct config *previous)
@@ -974,7 +997,7 @@ void mqtt_reconfigure(struct mqtt *m, const struct config *previous)
 	warn_if_insecure(m->config);
 	log_notice("broker settings changed: reconnecting");
 	loop_timer_cancel(m->loop, &m->retry_timer);
-	teardown(m);
+	teardown(m, false);
 	connect_now(m);
 }
 
